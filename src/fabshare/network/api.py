@@ -1,0 +1,5 @@
+"""REST endpoints for organizations, sites, memberships, networks and network memberships."""
+
+from ninja import Router
+
+router = Router(tags=["network"])
