@@ -141,6 +141,10 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
+# Tell a person signing up that their address already has an account (a field error) rather
+# than silently mailing the owner: members of a closed regional network are not secret, and a
+# clear error saves a support call.
+ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[fabshare] "
 ACCOUNT_ADAPTER = "fabshare.network.adapters.AccountAdapter"
 if env.bool("FABSHARE_DISABLE_RATE_LIMITS", default=False):

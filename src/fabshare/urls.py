@@ -13,7 +13,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
     # Uploaded files (logos). Behind a reverse proxy or S3 in large installations; served by
     # Django here so the demo and a single-server install work out of the box.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve,
