@@ -25,11 +25,13 @@ def style_widgets(form: forms.BaseForm) -> None:
 
 class StyledForm(forms.Form):
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         style_widgets(self)
 
 
 class StyledModelForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         style_widgets(self)

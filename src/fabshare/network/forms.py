@@ -149,7 +149,7 @@ class DirectoryForm(StyledForm):
     certification = forms.ChoiceField(label=_("Certification"), required=False)
     place = forms.CharField(
         label=_("Near"), required=False, max_length=100,
-        help_text=_("A town (e.g. Genk, Kortrijk, Groningen) or coordinates “50.93, 5.33”"),
+        widget=forms.TextInput(attrs={"placeholder": _("Genk, or 50.93, 5.33")}),
     )
     radius = forms.IntegerField(label=_("Within (km)"), required=False, min_value=1,
                                 max_value=1000, initial=50)
