@@ -67,7 +67,7 @@ def require_role(user, organization: Organization, minimum: str) -> str:
         raise NotFound(_("Organization not found."))
     if ROLE_RANK[role] < ROLE_RANK[minimum]:
         raise PermissionDenied(
-            _("Only an organization %(role)s can do this.") % {"role": Role(minimum).label.lower()}
+            _("This needs the role “%(role)s” in the organization.") % {"role": Role(minimum).label}
         )
     return role
 
@@ -511,8 +511,8 @@ def network_apply(
         network=network, organization=organization
     ).first()
     if existing and existing.status != NetworkMembershipStatus.REJECTED:
-        raise Conflict(_("%(org)s is already %(status)s in %(network)s.") % {
-            "org": organization.name, "status": existing.get_status_display().lower(),
+        raise Conflict(_("%(org)s already has the status “%(status)s” in %(network)s.") % {
+            "org": organization.name, "status": existing.get_status_display(),
             "network": network.name})
     status = (NetworkMembershipStatus.APPROVED if network.admission_policy == AdmissionPolicy.OPEN
               else NetworkMembershipStatus.PENDING)
@@ -559,8 +559,8 @@ def network_membership_decide(
     target, allowed_from = NETWORK_DECISIONS[decision]
     membership = NetworkMembership.objects.select_for_update().get(pk=membership.pk)
     if membership.status not in allowed_from:
-        raise Conflict(_("A %(status)s membership cannot be changed that way.") % {
-            "status": membership.get_status_display().lower()})
+        raise Conflict(_("A membership with the status “%(status)s” cannot be changed that "
+                         "way.") % {"status": membership.get_status_display()})
     membership.status = target
     membership.decided_by = actor
     membership.decided_at = timezone.now()
