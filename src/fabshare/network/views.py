@@ -479,8 +479,9 @@ def network_membership_decide(request, slug, pk):
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
-            services.network_membership_decide(actor=request.user, membership=membership,
-                                               **form.cleaned_data)
+            # The service decides on a freshly locked copy; report the status it returns.
+            membership = services.network_membership_decide(
+                actor=request.user, membership=membership, **form.cleaned_data)
         except DomainError as exc:
             _flash_error(request, exc)
         else:
