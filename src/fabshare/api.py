@@ -4,17 +4,22 @@ Authentication: a personal access token (``Authorization: Bearer fsh_…``) or t
 session (with its CSRF token for writes). Public reads also answer anonymous callers.
 """
 
+from http import HTTPStatus
+
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest
-from django.utils import timezone
+from django.urls import re_path
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from fabshare import __version__
-from fabshare.core.errors import DomainError
-from fabshare.core.problems import problem_response
+from fabshare.core.errors import DomainError, PermissionDenied
+from fabshare.core.problems import PROBLEM_CONTENT_TYPE, problem_response
 from fabshare.network.models import PersonalAccessToken
 from fabshare.network.services import token_digest
 
@@ -35,6 +40,8 @@ class TokenAuth(HttpBearer):
         if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
             PersonalAccessToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
+        # The session middleware could not know this user: answer in their language too.
+        translation.activate(row.user.language)
         return row.user
 
 
@@ -42,6 +49,16 @@ class SessionAuth(APIKeyCookie):
     """The browser's session cookie; writes need the CSRF token as for any form."""
 
     param_name = "sessionid"
+
+    def _get_key(self, request: HttpRequest):
+        # Without a signed-in session there is nothing to protect: let the next method (or a
+        # 401) answer, rather than a confusing CSRF failure for a client that sent no token.
+        if not request.user.is_authenticated:
+            return None
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise PermissionDenied(_("CSRF check failed: send the value of the csrftoken cookie "
+                                     "in the X-CSRFToken header, or use an API token."))
+        return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key):
         return request.user if request.user.is_authenticated else None
@@ -59,7 +76,65 @@ session_auth = SessionAuth(csrf=True)
 AUTHENTICATED = [token_auth, session_auth]
 PUBLIC = [token_auth, session_auth, anonymous]
 
-api = NinjaAPI(
+
+class _OpenAPISchema(OpenAPISchema):
+    """Makes the document say what the API does: errors are ``application/problem+json``
+    and public reads need no credentials (an empty security requirement)."""
+
+    def operation_details(self, operation):
+        details = super().operation_details(operation)
+        for response in details.get("responses", {}).values():
+            content = response.get("content", {})
+            body = content.get("application/json")
+            if body and body.get("schema", {}).get("$ref", "").endswith("/Problem"):
+                response["content"] = {PROBLEM_CONTENT_TYPE: body}
+        if anonymous in operation.auth_callbacks:
+            details.setdefault("security", []).append({})
+        return details
+
+
+class FabshareAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return _OpenAPISchema(self, path_prefix)
+
+    def get_openapi_operation_id(self, operation) -> str:
+        return operation.view_func.__name__
+
+    def _get_urls(self):
+        """Every answer under /api/v1/ is JSON: a wrong method is a 405 and an unknown
+        address a 404, both as problem+json, never Django's HTML pages."""
+        urls = super()._get_urls()
+        for pattern in urls:
+            pattern.callback = _problem_405(pattern.callback)
+        urls.append(re_path(r"^.*$", unknown_route, name="unknown-route"))
+        return urls
+
+
+def _problem_405(view):
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and response.get("Content-Type") != PROBLEM_CONTENT_TYPE:
+            problem = problem_response(
+                request, 405, _("Method not allowed"),
+                _("%(method)s is not allowed here; use %(allowed)s.")
+                % {"method": request.method, "allowed": response.get("Allow", "")},
+            )
+            problem["Allow"] = response.get("Allow", "")
+            return problem
+        return response
+
+    wrapped.csrf_exempt = getattr(view, "csrf_exempt", False)
+    return wrapped
+
+
+def unknown_route(request, *args, **kwargs):
+    return problem_response(request, 404, _("Not found"),
+                            _("There is no API endpoint at this address."))
+
+
+api = FabshareAPI(
     title="fabshare API",
     version="1",
     urls_namespace="api-v1",
@@ -84,7 +159,7 @@ def validation_error(request, exc: ValidationError):
     errors = []
     for error in exc.errors:
         loc = [str(p) for p in error.get("loc", ())
-               if p not in ("body", "payload", "query", "path")]
+               if p not in ("body", "payload", "query", "path", "filters", "file")]
         message = error.get("msg", "invalid")
         if error.get("type") == "extra_forbidden":
             message = _("Unknown field.")
@@ -96,7 +171,9 @@ def validation_error(request, exc: ValidationError):
 
 @api.exception_handler(AuthenticationError)
 def authentication_error(request, exc: AuthenticationError):
-    message = str(exc.args[1]) if len(exc.args) > 1 else _("Sign in or send a valid API token.")
+    message = str(exc.args[1]) if len(exc.args) > 1 else ""
+    if message in ("", "Unauthorized"):  # ninja's default when no method accepted the call
+        message = _("Sign in or send a valid API token: Authorization: Bearer fsh_…")
     response = problem_response(request, 401, _("Not authenticated"), message)
     response["WWW-Authenticate"] = 'Bearer realm="fabshare"'
     return response
@@ -109,7 +186,15 @@ def not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
-    return problem_response(request, exc.status_code, _("Error"), str(exc))
+    if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
+        # ninja wraps the parser's JSONDecodeError (or UnicodeDecodeError) in a 400.
+        return problem_response(request, 400, _("Malformed request body"),
+                                _("The request body is not valid JSON."))
+    try:
+        title = HTTPStatus(exc.status_code).phrase
+    except ValueError:
+        title = _("Error")
+    return problem_response(request, exc.status_code, title, str(exc))
 
 
 def _register_routers() -> None:

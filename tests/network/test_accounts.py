@@ -73,7 +73,8 @@ def test_two_factor_with_totp(client, world):
     password = "correct horse battery"
     client.post(reverse("account_login"), {"login": "owner@example.com", "password": password})
     # Turning on two-factor asks for the password again.
-    assert client.get(reverse("mfa_activate_totp")).url.startswith(reverse("account_reauthenticate"))
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response.url.startswith(reverse("account_reauthenticate"))
     client.post(reverse("account_reauthenticate"), {"password": password})
     page = client.get(reverse("mfa_activate_totp"))
     secret = page.context["form"].secret
