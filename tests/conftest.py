@@ -2,18 +2,27 @@
 
 import pytest
 
-from fabshare.network.models import Role
-from tests.factories import (
-    ClusterFactory,
-    MembershipFactory,
-    NetworkFactory,
-    NetworkMembershipFactory,
-    OrganizationFactory,
-    SiteFactory,
-    UserFactory,
-)
-
 PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def _taxonomy(request):
+    """The vocabulary a data migration loads; a transactional test's flush empties it, so put
+    it back (an upsert: one cheap query when it is already there)."""
+    names = set(request.fixturenames)
+    if {"transactional_db", "live_server"} & names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    from django.apps import apps
+
+    from fabshare.catalog.vocabulary import sync_from_apps
+    from fabshare.network.models import Certification
+
+    if not Certification.objects.exists():
+        sync_from_apps(apps)
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +35,16 @@ def _test_settings(settings, tmp_path):
 @pytest.fixture
 def world(db):
     """Limburg network with an operator; a factory (owner, admin, member) and an outsider."""
+    from fabshare.network.models import Role
+    from tests.factories import (
+        ClusterFactory,
+        MembershipFactory,
+        NetworkFactory,
+        NetworkMembershipFactory,
+        OrganizationFactory,
+        SiteFactory,
+        UserFactory,
+    )
 
     class World:
         pass

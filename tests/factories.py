@@ -30,12 +30,21 @@ class UserFactory(factory.django.DjangoModelFactory):
 class OrganizationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Organization
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Acme Metaal {n} NV")
     slug = factory.LazyAttribute(lambda o: slugify(o.name))
     kind = models.OrganizationKind.MANUFACTURER
     country = "BE"
     description = "Sheet metal, laser cutting and bending."
+
+    @factory.post_generation
+    def certifications(self, create, extracted, **kwargs):
+        """``certifications=["ISO 9001"]``: names, codes or synonyms from the vocabulary."""
+        if create and extracted:
+            from fabshare.network.services import resolve_certifications
+
+            self.certifications.set(resolve_certifications(list(extracted)))
 
 
 class SiteFactory(factory.django.DjangoModelFactory):

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     # Our apps come before allauth so their templates override allauth's layouts.
     "fabshare.core",
     "fabshare.network",
+    "fabshare.catalog",
+    "fabshare.availability",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -213,3 +215,4 @@ LOGGING = {
 # Absolute address used in e-mails (links to invitations, approvals).
 FABSHARE_SITE_URL = env.str("FABSHARE_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 FORM_RENDERER = "fabshare.core.forms.FabshareFormRenderer"
+FREE_TIME_HORIZON_DAYS = env.int("FREE_TIME_HORIZON_DAYS", default=180)

@@ -9,7 +9,7 @@ from tests.factories import UserFactory
 
 MODELS = [models.User, models.Organization, models.Site, models.Membership, models.Invitation,
           models.JoinRequest, models.Network, models.Cluster, models.NetworkMembership,
-          models.AuditEntry, models.PersonalAccessToken]
+          models.AuditEntry, models.PersonalAccessToken, models.Certification]
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)

@@ -34,11 +34,22 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+@admin.register(models.Certification)
+class CertificationAdmin(admin.ModelAdmin):
+    """The certification vocabulary: operators add what the shipped taxonomy lacks."""
+
+    list_display = ["name", "code", "position"]
+    search_fields = ["name", "code", "synonyms"]
+    list_filter = ["position"]
+    prepopulated_fields = {"code": ["name"]}
+
+
 @admin.register(models.Organization)
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "country", "enterprise_number", "created_at"]
     list_filter = ["kind", "country", "network_memberships__network",
-                   "network_memberships__status"]
+                   "network_memberships__status", "certifications"]
+    filter_horizontal = ["certifications"]
     search_fields = ["name", "enterprise_number", "sites__city", "description"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [SiteInline, MembershipInline]

@@ -155,6 +155,10 @@ class OrganizationOut(Schema):
     updated_at: datetime
 
     @staticmethod
+    def resolve_certifications(obj) -> list[str]:
+        return [c.name for c in obj.certifications.all()]
+
+    @staticmethod
     def resolve_logo_url(obj, context) -> str | None:
         if not obj.logo:
             return None
@@ -390,7 +394,7 @@ def list_organizations(request, filters: Query[OrganizationFilters]):
         rows = rows.filter(Q(name__icontains=filters.q) | Q(description__icontains=filters.q))
     if filters.kind:
         rows = rows.filter(kind=filters.kind)
-    return rows.order_by("name", "pk")
+    return rows.prefetch_related("certifications").order_by("name", "pk")
 
 
 @router.post("/organizations",

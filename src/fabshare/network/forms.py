@@ -9,6 +9,7 @@ from fabshare.core.errors import DomainError
 from fabshare.core.forms import StyledForm, StyledModelForm
 from fabshare.network.models import (
     TIME_ZONE_CHOICES,
+    Certification,
     Cluster,
     Network,
     Organization,
@@ -48,9 +49,9 @@ class OrganizationForm(StyledModelForm):
         label=_("Sectors"), required=False,
         help_text=_("Separate with commas, e.g. automotive, machine building"),
     )
-    certifications = CommaListField(
-        label=_("Certifications held"), required=False,
-        help_text=_("Separate with commas, e.g. ISO 9001, IATF 16949"),
+    certifications = forms.ModelMultipleChoiceField(
+        label=_("Certifications held"), required=False, queryset=Certification.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
     )
     logo = forms.FileField(
         label=_("Logo"), required=False,
@@ -154,13 +155,13 @@ class DirectoryForm(StyledForm):
     radius = forms.IntegerField(label=_("Within (km)"), required=False, min_value=1,
                                 max_value=1000, initial=50)
 
-    def __init__(self, *args, network: Network, certifications: list[str], **kwargs):
+    def __init__(self, *args, network: Network, certifications, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cluster"].choices = [("", _("All clusters"))] + [
             (c.slug, c.name) for c in network.clusters.all()
         ]
         self.fields["certification"].choices = [("", _("Any certification"))] + [
-            (c, c) for c in certifications
+            (c.code, c.name) for c in certifications
         ]
 
     def clean(self):

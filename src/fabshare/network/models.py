@@ -81,6 +81,28 @@ class OrganizationKind(models.TextChoices):
     SUPPORT_ORGANISATION = "support", _("Support organisation")
 
 
+class Certification(models.Model):
+    """A certification an organization can hold (ISO 9001, IATF 16949 …).
+
+    The vocabulary ships in the taxonomy file (loaded by a data migration of the catalog app);
+    operators may add more in the admin.
+    """
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    labels = models.JSONField(_("scope, per language"), default=dict, blank=True)
+    synonyms = models.JSONField(_("synonyms"), default=list, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
 class Organization(TimeStampedModel):
     name = models.CharField(_("legal name"), max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
@@ -98,7 +120,10 @@ class Organization(TimeStampedModel):
     website = models.URLField(_("website"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     sectors = models.JSONField(_("sectors"), default=list, blank=True)
-    certifications = models.JSONField(_("certifications held"), default=list, blank=True)
+    certifications = models.ManyToManyField(
+        Certification, blank=True, related_name="organizations",
+        verbose_name=_("certifications held"),
+    )
 
     class Meta:
         verbose_name = _("organization")

@@ -16,6 +16,7 @@ from fabshare.core.geo import bounding_box, haversine_km
 from fabshare.network.models import (
     ROLE_RANK,
     AuditEntry,
+    Certification,
     Cluster,
     Invitation,
     JoinRequest,
@@ -65,6 +66,7 @@ def get_organization_for_user(user, *, slug: str | None = None, pk: int | None =
         )
         .prefetch_related(
             "sites",
+            "certifications",
             Prefetch(
                 "network_memberships",
                 queryset=NetworkMembership.objects.select_related("network").prefetch_related(
@@ -269,7 +271,7 @@ def directory(
             network=network, status=NetworkMembershipStatus.APPROVED
         )
         .select_related("organization")
-        .prefetch_related("clusters", "organization__sites")
+        .prefetch_related("clusters", "organization__sites", "organization__certifications")
         .order_by("organization__name")
     )
     if q:
@@ -284,7 +286,10 @@ def directory(
     if cluster:
         rows = rows.filter(clusters__slug=cluster)
     if certification:
-        rows = rows.filter(organization__certifications__icontains=f'"{certification}"')
+        rows = rows.filter(
+            Q(organization__certifications__code=certification)
+            | Q(organization__certifications__name__iexact=certification)
+        ).distinct()
     if near and radius_km is not None:
         box = bounding_box(near[0], near[1], radius_km)
         rows = rows.filter(
@@ -308,13 +313,12 @@ def directory(
     return entries
 
 
-def certifications_in(network: Network) -> list[str]:
+def certifications_in(network: Network) -> QuerySet[Certification]:
     """Every certification held by an admitted member, for the directory's filter."""
-    values = Organization.objects.filter(
-        network_memberships__network=network,
-        network_memberships__status=NetworkMembershipStatus.APPROVED,
-    ).values_list("certifications", flat=True)
-    return sorted({c for certs in values for c in certs or []})
+    return Certification.objects.filter(
+        organizations__network_memberships__network=network,
+        organizations__network_memberships__status=NetworkMembershipStatus.APPROVED,
+    ).distinct()
 
 
 # --- home, audit, tokens ---------------------------------------------------------------------

@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 
 from fabshare.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from fabshare.core.mail import send_mail_on_commit
+from fabshare.core.uploads import check_image
 from fabshare.network.audit import audit_record
 from fabshare.network.identifiers import normalize_enterprise_number
-from fabshare.network.images import check_logo
 from fabshare.network.models import (
     ROLE_RANK,
     AdmissionPolicy,
+    Certification,
     Cluster,
     Invitation,
     JoinRequest,
@@ -156,10 +157,36 @@ def _clean_organization(data: dict, instance: Organization | None = None) -> dic
         if data["enterprise_number"] and taken.exists():
             raise Conflict(_("An organization with this enterprise number is already registered."),
                            field="enterprise_number")
-    for key in ("sectors", "certifications"):
-        if key in data:
-            data[key] = sorted({str(v).strip()[:80] for v in data[key] or [] if str(v).strip()})
+    if "sectors" in data:
+        data["sectors"] = sorted({str(v).strip()[:80] for v in data["sectors"] or []
+                                  if str(v).strip()})
+    if "certifications" in data:
+        data["certifications"] = resolve_certifications(data["certifications"] or [])
     return data
+
+
+def resolve_certifications(terms: list) -> list[Certification]:
+    """Match names, codes or synonyms ("ISO 9001", "iso-9001", "9001") to the vocabulary."""
+    wanted = [t for t in terms if isinstance(t, Certification)]
+    texts = [str(t).strip() for t in terms if not isinstance(t, Certification) and str(t).strip()]
+    if texts:
+        index = {}
+        for cert in Certification.objects.all():
+            for term in [cert.name, cert.code, *cert.synonyms]:
+                index.setdefault(term.casefold().replace(" ", ""), cert)
+        unknown = []
+        for text in texts:
+            cert = index.get(text.casefold().replace(" ", ""))
+            if cert is None:
+                unknown.append(text)
+            else:
+                wanted.append(cert)
+        if unknown:
+            raise DomainError(
+                _("Unknown certification: %(names)s. Choose from the list; the network's "
+                  "operators can add missing ones.") % {"names": ", ".join(unknown)},
+                field="certifications")
+    return sorted(set(wanted), key=lambda c: (c.position, c.name))
 
 
 @transaction.atomic
@@ -174,7 +201,9 @@ def organization_create(
          "description": description, "website": website, "sectors": sectors or [],
          "certifications": certifications or []}
     )
+    certifications = data.pop("certifications")
     organization = Organization.objects.create(slug=_unique_slug(data["name"]), **data)
+    organization.certifications.set(certifications)
     Membership.objects.create(user=actor, organization=organization, role=Role.OWNER)
     audit_record(actor=actor, action="organization.create", target=organization,
                  organization=organization, summary=f"Created organization {organization.name}")
@@ -189,11 +218,18 @@ def organization_update(*, actor: User, organization: Organization, **changes) -
     if unknown:
         raise DomainError(_("Unknown field: %(f)s") % {"f": ", ".join(sorted(unknown))})
     data = _clean_organization(dict(changes), instance=organization)
-    changed = [k for k, v in data.items() if getattr(organization, k) != v]
-    for key in changed:
+    changed = []
+    if "certifications" in data:
+        certifications = data.pop("certifications")
+        if set(certifications) != set(organization.certifications.all()):
+            organization.certifications.set(certifications)
+            changed.append("certifications")
+    fields = [k for k, v in data.items() if getattr(organization, k) != v]
+    for key in fields:
         setattr(organization, key, data[key])
+    changed += fields
     if changed:
-        organization.save(update_fields=[*changed, "updated_at"])
+        organization.save(update_fields=[*fields, "updated_at"])
         audit_record(actor=actor, action="organization.update", target=organization,
                      organization=organization,
                      summary=f"Changed {', '.join(changed)} of {organization.name}")
@@ -208,7 +244,7 @@ def organization_set_logo(
     require_role(actor, organization, Role.ADMIN)
     if logo is not None:
         try:
-            extension = check_logo(logo, max_bytes=settings.FABSHARE_LOGO_MAX_BYTES)
+            extension = check_image(logo, max_bytes=settings.FABSHARE_LOGO_MAX_BYTES)
         except ValueError as exc:
             raise DomainError(str(exc), field="logo") from None
         organization.logo.save(f"{organization.slug}.{extension}", logo, save=False)

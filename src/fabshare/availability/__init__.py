@@ -1,0 +1,1 @@
+"""Availability: published free time of resources, recurring rules, calendar feeds."""

@@ -1,0 +1,1 @@
+"""Catalog: the shared vocabulary (processes, materials) and the resources providers list."""
