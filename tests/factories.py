@@ -94,3 +94,16 @@ class NetworkMembershipFactory(factory.django.DjangoModelFactory):
     network = factory.SubFactory(NetworkFactory)
     organization = factory.SubFactory(OrganizationFactory)
     status = models.NetworkMembershipStatus.APPROVED
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "catalog.Resource"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    site = factory.LazyAttribute(lambda r: SiteFactory(organization=r.organization))
+    kind = "machine"
+    name = factory.Sequence(lambda n: f"DMU 65 monoBLOCK #{n}")
+    slug = factory.Sequence(lambda n: f"resource-{n}")
+    visibility = "public"
+    price_per_hour_cents = 9500
