@@ -10,6 +10,9 @@ admin.site.site_title = "fabshare admin"
 
 urlpatterns = [
     path("", include("fabshare.network.urls")),
+    path("", include("fabshare.catalog.urls")),
+    path("", include("fabshare.catalog.import_urls")),
+    path("", include("fabshare.availability.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,3 @@
+"""Pages of the availability app."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the onboarding import (CSV/XLSX of organizations and resources)."""
+
+urlpatterns: list = []
