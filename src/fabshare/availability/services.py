@@ -29,7 +29,7 @@ from fabshare.availability.models import (
 )
 from fabshare.availability.recurrence import Rule, RuleError, expand, parse_rrule
 from fabshare.catalog.models import Resource
-from fabshare.core.errors import DomainError
+from fabshare.core.errors import DomainError, reject_unknown_fields
 from fabshare.network.audit import audit_record
 from fabshare.network.models import Role, User
 from fabshare.network.services import require_role
@@ -162,6 +162,12 @@ def _clean_exceptions(exceptions) -> list[tuple[date, date, str]]:
     return rows
 
 
+def _replace_exceptions(rule: AvailabilityRule, rows: list[tuple[date, date, str]]) -> None:
+    rule.exceptions.all().delete()
+    RuleException.objects.bulk_create(
+        RuleException(rule=rule, first_day=f, last_day=la, reason=r) for f, la, r in rows)
+
+
 @transaction.atomic
 def rule_create(*, actor: User, resource: Resource, name: str, rrule: str, start_time: time,
                 duration_minutes: int, starts_on: date, ends_on: date | None = None,
@@ -176,8 +182,7 @@ def rule_create(*, actor: User, resource: Resource, name: str, rrule: str, start
                        starts_on=starts_on, ends_on=ends_on, time_zone=time_zone)
     rows = _clean_exceptions(exceptions)
     rule = AvailabilityRule.objects.create(resource=resource, name=name[:100], **data)
-    RuleException.objects.bulk_create(
-        RuleException(rule=rule, first_day=f, last_day=la, reason=r) for f, la, r in rows)
+    _replace_exceptions(rule, rows)
     free_time_refresh(resource=resource)
     audit_record(actor=actor, action="availability.rule.create", target=rule,
                  organization=resource.organization,
@@ -193,9 +198,7 @@ def rule_update(*, actor: User, rule: AvailabilityRule, exceptions=None, **chang
     require_role(actor, resource.organization, Role.ADMIN)
     allowed = {"name", "rrule", "start_time", "duration_minutes", "starts_on", "ends_on",
                "time_zone", "is_active"}
-    unknown = set(changes) - allowed
-    if unknown:
-        raise DomainError(_("Unknown field: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    reject_unknown_fields(changes, allowed)
     merged = {k: changes.get(k, getattr(rule, k)) for k in
               ("rrule", "start_time", "duration_minutes", "starts_on", "ends_on", "time_zone")}
     for key, value in _clean_rule(**merged).items():
@@ -208,10 +211,7 @@ def rule_update(*, actor: User, rule: AvailabilityRule, exceptions=None, **chang
         rule.is_active = bool(changes["is_active"])
     rule.save()
     if exceptions is not None:
-        rows = _clean_exceptions(exceptions)
-        rule.exceptions.all().delete()
-        RuleException.objects.bulk_create(
-            RuleException(rule=rule, first_day=f, last_day=la, reason=r) for f, la, r in rows)
+        _replace_exceptions(rule, _clean_exceptions(exceptions))
     free_time_refresh(resource=resource)
     audit_record(actor=actor, action="availability.rule.update", target=rule,
                  organization=resource.organization, summary=f"{resource.name}: rule {rule.name}")

@@ -22,7 +22,7 @@ from fabshare.catalog.models import (
     ResourcePhoto,
     Visibility,
 )
-from fabshare.core.errors import DomainError
+from fabshare.core.errors import DomainError, reject_unknown_fields
 from fabshare.core.uploads import check_image, check_pdf
 from fabshare.network.audit import audit_record
 from fabshare.network.models import Certification, Organization, Role, User
@@ -106,9 +106,7 @@ def resource_create(*, actor: User, organization: Organization, kind: str, name:
                     **fields) -> Resource:
     """List a machine, facility or expertise for an organization (its admins)."""
     require_role(actor, organization, Role.ADMIN)
-    unknown = set(fields) - set(RESOURCE_FIELDS)
-    if unknown:
-        raise DomainError(_("Unknown field: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    reject_unknown_fields(fields, RESOURCE_FIELDS)
     data = _clean_resource({"name": name, "site": fields.pop("site", None), **fields},
                            organization, kind)
     m2m = {key: data.pop(key) for key in M2M_FIELDS if key in data}
@@ -126,9 +124,7 @@ def resource_create(*, actor: User, organization: Organization, kind: str, name:
 def resource_update(*, actor: User, resource: Resource, **changes) -> Resource:
     """Change a resource; only the fields given are touched."""
     require_role(actor, resource.organization, Role.ADMIN)
-    unknown = set(changes) - set(RESOURCE_FIELDS)
-    if unknown:
-        raise DomainError(_("Unknown field: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    reject_unknown_fields(changes, RESOURCE_FIELDS)
     kind = changes.get("kind", resource.kind)
     data = _clean_resource({**changes, "_pk": resource.pk}, resource.organization, kind)
     m2m = {key: data.pop(key) for key in M2M_FIELDS if key in data}
@@ -181,6 +177,13 @@ def _clean_capability(resource: Resource, process: Process | None, limits: dict,
     return cleaned, rows
 
 
+def _replace_materials(capability: Capability, rows: list[tuple[Material, Decimal | None]]):
+    capability.material_limits.all().delete()
+    CapabilityMaterial.objects.bulk_create(
+        CapabilityMaterial(capability=capability, material=m, max_thickness_mm=t)
+        for m, t in rows)
+
+
 @transaction.atomic
 def capability_create(*, actor: User, resource: Resource, process: Process | None,
                       materials: list | None = None, notes: str = "",
@@ -188,18 +191,14 @@ def capability_create(*, actor: User, resource: Resource, process: Process | Non
     """Add what a resource can do for a process, with typed limits and materials
     (optionally each with its own maximum thickness)."""
     require_role(actor, resource.organization, Role.ADMIN)
-    unknown = set(limits) - set(LIMIT_FIELDS)
-    if unknown:
-        raise DomainError(_("Unknown field: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    reject_unknown_fields(limits, LIMIT_FIELDS)
     cleaned, rows = _clean_capability(resource, process, limits, materials or [])
     if resource.capabilities.filter(process=process).exists():
         raise DomainError(_("This resource already has a capability for %(process)s.")
                           % {"process": process.label()}, field="process")
     capability = Capability.objects.create(resource=resource, process=process,
                                            notes=notes.strip()[:300], **cleaned)
-    CapabilityMaterial.objects.bulk_create(
-        CapabilityMaterial(capability=capability, material=m, max_thickness_mm=t)
-        for m, t in rows)
+    _replace_materials(capability, rows)
     audit_record(actor=actor, action="capability.create", target=capability,
                  organization=resource.organization,
                  summary=f"{resource.name}: added {process.code}")
@@ -213,9 +212,7 @@ def capability_update(*, actor: User, capability: Capability, process: Process |
     """Replace the limits given (others stay), the materials if given, and the notes."""
     resource = capability.resource
     require_role(actor, resource.organization, Role.ADMIN)
-    unknown = set(limits) - set(LIMIT_FIELDS)
-    if unknown:
-        raise DomainError(_("Unknown field: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    reject_unknown_fields(limits, LIMIT_FIELDS)
     process = process or capability.process
     merged = {k: limits.get(k, getattr(capability, k)) for k in LIMIT_FIELDS}
     current = [(cm.material, cm.max_thickness_mm) for cm in capability.material_limits.all()]
@@ -231,10 +228,7 @@ def capability_update(*, actor: User, capability: Capability, process: Process |
         capability.notes = notes.strip()[:300]
     capability.save()
     if materials is not None:
-        capability.material_limits.all().delete()
-        CapabilityMaterial.objects.bulk_create(
-            CapabilityMaterial(capability=capability, material=m, max_thickness_mm=t)
-            for m, t in rows)
+        _replace_materials(capability, rows)
     audit_record(actor=actor, action="capability.update", target=capability,
                  organization=resource.organization,
                  summary=f"{resource.name}: changed {process.code}")

@@ -36,3 +36,13 @@ class Conflict(DomainError):  # noqa: N818
 
     status = 409
     title = "Conflict"
+
+
+def reject_unknown_fields(given, allowed) -> None:
+    """Refuse keyword arguments a service does not know, naming them (a typo must not pass
+    silently as "nothing changed")."""
+    unknown = set(given) - set(allowed)
+    if unknown:
+        from django.utils.translation import gettext as _
+
+        raise DomainError(_("Unknown field: %(f)s") % {"f": ", ".join(sorted(unknown))})

@@ -15,7 +15,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from fabshare.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from fabshare.core.errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    reject_unknown_fields,
+)
 from fabshare.core.mail import send_mail_on_commit
 from fabshare.core.uploads import check_image
 from fabshare.network.audit import audit_record
@@ -214,9 +220,7 @@ def organization_create(
 def organization_update(*, actor: User, organization: Organization, **changes) -> Organization:
     """Change an organization's profile (admins and owners)."""
     require_role(actor, organization, Role.ADMIN)
-    unknown = set(changes) - set(ORGANIZATION_FIELDS)
-    if unknown:
-        raise DomainError(_("Unknown field: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    reject_unknown_fields(changes, ORGANIZATION_FIELDS)
     data = _clean_organization(dict(changes), instance=organization)
     changed = []
     if "certifications" in data:
@@ -314,9 +318,7 @@ def site_create(
 @transaction.atomic
 def site_update(*, actor: User, site: Site, **changes) -> Site:
     require_role(actor, site.organization, Role.ADMIN)
-    unknown = set(changes) - set(SITE_FIELDS)
-    if unknown:
-        raise DomainError(_("Unknown field: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    reject_unknown_fields(changes, SITE_FIELDS)
     data = _clean_site(dict(changes))
     changed = [k for k, v in data.items() if getattr(site, k) != v]
     for key in changed:
