@@ -29,7 +29,42 @@ FUZZ = settings(max_examples=25, derandomize=True, database=None, deadline=None,
 
 
 @pytest.fixture
-def api_schema(request, live_server, world):
+def api_schema(request, live_server, world, monkeypatch):
+    # Calendar feeds are fetched when added: never reach the internet from the fuzzer's URLs.
+    import urllib.request
+    from datetime import date, time, timedelta
+
+    from django.utils import timezone
+
+    from fabshare.availability import services as availability_services
+    from fabshare.catalog import services as catalog_services
+    from fabshare.catalog.models import Material, Process
+    from tests.factories import ResourceFactory
+
+    def offline(*args, **kwargs):
+        raise OSError("no network in tests")
+
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    # Resources for the happy paths. Id 1, a public machine of the startup (which the fuzzing
+    # owner cannot delete), with a capability, a night-shift rule and a window, so the public
+    # reads answer real capabilities and free time throughout. Id 2, the owner's expertise,
+    # to change. Neither uses the owner's site: DELETE /sites answers 500 for a site in use
+    # (reported).
+    machine = ResourceFactory(organization=world.startup, site=world.startup.sites.get(),
+                              name="DMU 65 monoBLOCK")
+    expertise = ResourceFactory(organization=world.factory, site=None, kind="expertise",
+                                name="CAM programming")
+    for actor, resource in ((world.founder, machine), (world.owner, expertise)):
+        catalog_services.capability_create(
+            actor=actor, resource=resource, process=Process.objects.get(code="milling-5-axis"),
+            axes=5, materials=[(Material.objects.get(code="s355"), 50)])
+    availability_services.rule_create(
+        actor=world.founder, resource=machine, name="Nights", rrule="FREQ=WEEKLY;BYDAY=MO,TU",
+        start_time=time(22), duration_minutes=480, starts_on=date(2026, 1, 5))
+    now = timezone.now()
+    availability_services.window_create(actor=world.founder, resource=machine,
+                                        start=now + timedelta(days=1),
+                                        end=now + timedelta(days=2))
     if not hasattr(request.node, "_nodeid"):
         # schemathesis' lazy loader renames the test item per operation through the private
         # ``_nodeid``, which pytest 9.2 no longer has; give it one (reports keep the plain id).
@@ -41,7 +76,13 @@ def api_schema(request, live_server, world):
 
 @pytest.fixture
 def owner_token(world):
-    _, raw = services.token_create(actor=world.owner, name="schemathesis")
+    from fabshare.network.models import PersonalAccessToken
+
+    token, raw = services.token_create(actor=world.owner, name="schemathesis")
+    # The fuzzer calls DELETE /tokens/{id} with small ids: with id 1 it revoked its own token
+    # and every operation after it (catalog, availability, import) only answered 401. An id it
+    # does not guess keeps the whole run authenticated.
+    PersonalAccessToken.objects.filter(pk=token.pk).update(id=7_340_033)
     return raw
 
 

@@ -154,12 +154,19 @@ def domain_error(request, exc: DomainError):
     return problem_response(request, exc.status, exc.title, exc.message, errors=errors)
 
 
+LOCATION_KINDS = {"body", "payload", "query", "path", "filters", "form", "file", "header",
+                  "cookie"}
+
+
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
     errors = []
     for error in exc.errors:
-        loc = [str(p) for p in error.get("loc", ())
-               if p not in ("body", "payload", "query", "path", "filters", "file")]
+        loc = [str(p) for p in error.get("loc", ())]
+        # ("body", "payload", "name") → "name"; ("query", "filters", "lat") → "lat"; a lone
+        # ("file",) stays "file".
+        while len(loc) > 1 and loc[0] in LOCATION_KINDS:
+            loc.pop(0)
         message = error.get("msg", "invalid")
         if error.get("type") == "extra_forbidden":
             message = _("Unknown field.")
@@ -198,9 +205,15 @@ def http_error(request, exc: HttpError):
 
 
 def _register_routers() -> None:
+    from fabshare.availability.api import router as availability_router
+    from fabshare.catalog.api import router as catalog_router
+    from fabshare.catalog.import_api import router as import_router
     from fabshare.network.api import router as network_router
 
     api.add_router("/", network_router)
+    api.add_router("/", catalog_router)
+    api.add_router("/", availability_router)
+    api.add_router("/", import_router)
 
 
 _register_routers()

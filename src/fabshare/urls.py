@@ -16,8 +16,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
-    # Uploaded files (logos). Behind a reverse proxy or S3 in large installations; served by
-    # Django here so the demo and a single-server install work out of the box.
-    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve,
-         {"document_root": settings.MEDIA_ROOT}),
+    # Logos are public. Other uploads (resource photos, datasheets) are served only through
+    # views that check who may see them, never from here.
+    path(f"{settings.MEDIA_URL.strip('/')}/logos/<path:path>", serve,
+         {"document_root": settings.MEDIA_ROOT / "logos"}),
 ]

@@ -119,3 +119,35 @@ def test_directory_and_organization_pages_cost_bounded_queries(
     with django_assert_max_num_queries(14):
         assert client.get(reverse("organization_detail", args=["genk-precision"])
                           ).status_code == 200
+
+
+def test_operator_invites_the_first_owner_of_an_imported_organization(client, world):
+    imported = OrganizationFactory(name="Imported Gieterij NV")
+    NetworkMembershipFactory(network=world.network, organization=imported)
+    url = reverse("organization_members", args=[imported.slug])
+    client.force_login(world.outsider)
+    assert client.post(url, {"email": "boss@gieterij.example", "role": "owner"}
+                       ).status_code == 403
+    client.force_login(world.operator)
+    page = client.get(url)
+    assert page.context["first_owner"] and page.context["form"]["role"].value() == "owner"
+    client.post(url, {"email": "boss@gieterij.example", "role": "owner"})
+    invitation = imported.invitations.get()
+    assert (invitation.email, invitation.role) == ("boss@gieterij.example", "owner")
+    # Once someone belongs to it, the organization's own admins take over.
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(organization=imported, role="owner")
+    assert client.post(url, {"email": "x@gieterij.example", "role": "member"}
+                       ).status_code == 403
+
+
+def test_a_site_with_resources_cannot_be_removed(client, world):
+    from tests.factories import ResourceFactory
+
+    site = world.factory.sites.get()
+    ResourceFactory(organization=world.factory, site=site)
+    client.force_login(world.owner)
+    response = client.post(reverse("site_delete", args=["genk-precision", site.pk]), follow=True)
+    assert "Resources are listed at this site" in response.content.decode()
+    assert world.factory.sites.filter(pk=site.pk).exists()

@@ -6,8 +6,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from fabshare.catalog.models import Resource
+from fabshare.catalog.models import Resource, new_feed_token
 from fabshare.core.models import TimeStampedModel
+from fabshare.network.models import Organization
 
 
 class AvailabilityWindow(TimeStampedModel):
@@ -152,3 +153,19 @@ class FreeSlot(models.Model):
 
     def __str__(self):
         return f"free {self.start:%Y-%m-%d %H:%M} – {self.end:%Y-%m-%d %H:%M}"
+
+
+class OrganizationCalendar(TimeStampedModel):
+    """The secret token of an organization's iCalendar export (the free time of all its
+    resources). Created on first use; rotating the token locks out every old subscriber."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE,
+                                        related_name="calendar")
+    token = models.CharField(max_length=40, unique=True, default=new_feed_token)
+
+    class Meta:
+        verbose_name = _("organization calendar")
+        verbose_name_plural = _("organization calendars")
+
+    def __str__(self):
+        return f"calendar of {self.organization}"

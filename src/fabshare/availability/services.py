@@ -6,9 +6,15 @@ horizon [now − 1 day, now + FREE_TIME_HORIZON_DAYS]. It is stored as FreeSlot 
 matching engine can ask for it in SQL; every write here refreshes the resource's slots.
 """
 
+import http.client
+import ipaddress
+import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -25,16 +31,18 @@ from fabshare.availability.models import (
     BusyPeriod,
     CalendarFeed,
     FreeSlot,
+    OrganizationCalendar,
     RuleException,
 )
 from fabshare.availability.recurrence import Rule, RuleError, expand, parse_rrule
-from fabshare.catalog.models import Resource
+from fabshare.catalog.models import Resource, new_feed_token
 from fabshare.core.errors import DomainError, reject_unknown_fields
 from fabshare.network.audit import audit_record
-from fabshare.network.models import Role, User
+from fabshare.network.models import Organization, Role, User
 from fabshare.network.services import require_role
 
 MAX_WINDOW = timedelta(days=366)
+EARLIEST_DAY, LATEST_DAY = date(1970, 1, 1), date(2199, 12, 31)
 FEED_MAX_BYTES = 2_000_000
 FEED_TIMEOUT_SECONDS = 10
 FEED_REFRESH = timedelta(hours=6)
@@ -80,8 +88,31 @@ def busy_time(resource: Resource, start: datetime, end: datetime) -> list:
     return intervals.normalize(busy)
 
 
+_deferred: ContextVar[set | None] = ContextVar("free_time_deferred", default=None)
+
+
+@contextmanager
+def free_time_batch():
+    """Inside the block, writes mark resources for a free-time refresh; each marked resource is
+    refreshed once when the block ends (bulk imports and the demo seed write many rules and
+    windows per resource)."""
+    pending: dict[int, Resource] = {}
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    for resource in pending.values():
+        free_time_refresh(resource=resource)
+
+
 def free_time_refresh(*, resource: Resource, now: datetime | None = None) -> int:
-    """Recompute and store the resource's free slots over the horizon; return their number."""
+    """Recompute and store the resource's free slots over the horizon; return their number
+    (inside ``free_time_batch`` the refresh is postponed to the end of the batch: -1)."""
+    pending = _deferred.get()
+    if pending is not None and now is None:
+        pending[resource.pk] = resource
+        return -1
     start, end = horizon(now)
     free = intervals.subtract(offered_time(resource, start, end), busy_time(resource, start, end))
     with transaction.atomic():
@@ -147,6 +178,9 @@ def _clean_rule(*, rrule: str, start_time: time, duration_minutes: int, starts_o
                           field="duration_minutes")
     if ends_on is not None and ends_on < starts_on:
         raise DomainError(_("The rule must end after it starts."), field="ends_on")
+    for field, day in (("starts_on", starts_on), ("ends_on", ends_on)):
+        if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
+            raise DomainError(_("Choose a date between 1970 and 2199."), field=field)
     return {"rrule": rrule, "start_time": start_time, "duration_minutes": duration_minutes,
             "starts_on": starts_on, "ends_on": ends_on, "time_zone": _check_zone(time_zone)}
 
@@ -155,6 +189,8 @@ def _clean_exceptions(exceptions) -> list[tuple[date, date, str]]:
     rows = []
     for item in exceptions or []:
         first, last, *rest = item
+        if not (EARLIEST_DAY <= first <= LATEST_DAY and EARLIEST_DAY <= last <= LATEST_DAY):
+            raise DomainError(_("Choose a date between 1970 and 2199."), field="exceptions")
         if last < first:
             raise DomainError(_("An exception must end on or after its first day."),
                               field="exceptions")
@@ -277,10 +313,42 @@ def feed_create(*, actor: User, resource: Resource, name: str, url: str = "",
     return feed
 
 
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to an address that passes the same check as the first one."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        check_feed_address(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def check_feed_address(url: str) -> None:
+    """Refuse URLs that point into the server's own network (loopback, private, link-local,
+    reserved addresses): a calendar URL must not become a way to probe internal services.
+    ``FABSHARE_FEED_ALLOW_PRIVATE_HOSTS`` lifts this for closed installations and tests."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise CalendarError(_("Only http and https calendar addresses can be fetched."))
+    if settings.FABSHARE_FEED_ALLOW_PRIVATE_HOSTS:
+        return
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise CalendarError(_("The host name %(host)s does not resolve.")
+                            % {"host": parts.hostname}) from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            raise CalendarError(_("Calendar addresses inside a private network are not "
+                                  "fetched (%(host)s).") % {"host": parts.hostname})
+
+
 def fetch_url(url: str) -> bytes:
-    """GET an iCalendar URL with a timeout and a size cap."""
+    """GET an iCalendar URL: public addresses only, a timeout per network operation, at most
+    FEED_MAX_BYTES."""
+    check_feed_address(url)
+    opener = urllib.request.build_opener(_CheckedRedirects)
     request = urllib.request.Request(url, headers={"User-Agent": "fabshare calendar sync"})  # noqa: S310
-    with urllib.request.urlopen(request, timeout=FEED_TIMEOUT_SECONDS) as response:  # noqa: S310
+    with opener.open(request, timeout=FEED_TIMEOUT_SECONDS) as response:
         data = response.read(FEED_MAX_BYTES + 1)
     if len(data) > FEED_MAX_BYTES:
         raise CalendarError(_("The calendar is larger than %(mb)s MB.")
@@ -288,17 +356,19 @@ def fetch_url(url: str) -> bytes:
     return data
 
 
-def feed_refresh(*, feed: CalendarFeed, fetch: Callable[[str], bytes] = fetch_url,
+def feed_refresh(*, feed: CalendarFeed, fetch: Callable[[str], bytes] | None = None,
                  now: datetime | None = None) -> CalendarFeed:
     """Fetch a URL feed and replace its busy times. A failure keeps the last good busy times,
     marks the feed failing with the reason and schedules a retry with exponential backoff
     (15 min, 30 min, 1 h … at most a day)."""
     now = now or timezone.now()
+    fetch = fetch or fetch_url
     if not feed.url:
         return feed
     try:
         busy = _parse(fetch(feed.url))
-    except (CalendarError, urllib.error.URLError, OSError, ValueError) as exc:
+    except (CalendarError, urllib.error.URLError, http.client.HTTPException, OSError,
+            ValueError) as exc:
         reason = getattr(exc, "reason", None) or exc
         feed.failures += 1
         feed.status = CalendarFeed.Status.FAILING
@@ -328,10 +398,11 @@ def feed_delete(*, actor: User, feed: CalendarFeed) -> None:
     free_time_refresh(resource=resource)
 
 
-def refresh_due(*, now: datetime | None = None, fetch: Callable[[str], bytes] = fetch_url
-                ) -> dict:
-    """The background job: refetch feeds that are due, and roll every resource's free time
-    forward to the current horizon. Returns counts."""
+def refresh_due(*, now: datetime | None = None, fetch: Callable[[str], bytes] | None = None,
+                roll: bool = True) -> dict:
+    """The background job: refetch feeds that are due and, with ``roll``, move every active
+    resource's free time forward to the current horizon (once a day is enough: the horizon is
+    months long). Returns counts."""
     now = now or timezone.now()
     feeds = CalendarFeed.objects.exclude(url="").filter(
         next_attempt_at__isnull=True) | CalendarFeed.objects.exclude(url="").filter(
@@ -344,9 +415,47 @@ def refresh_due(*, now: datetime | None = None, fetch: Callable[[str], bytes] = 
         else:
             failed += 1
     resources = 0
-    for resource in Resource.objects.filter(is_active=True).iterator():
-        free_time_refresh(resource=resource, now=now)
-        resources += 1
+    if roll:
+        for resource in Resource.objects.filter(is_active=True).iterator():
+            free_time_refresh(resource=resource, now=now)
+            resources += 1
     return {"feeds_refreshed": refreshed, "feeds_failed": failed, "resources": resources}
 
 
+# --- calendar export tokens ------------------------------------------------------------------
+
+
+@transaction.atomic
+def resource_feed_token_rotate(*, actor: User, resource: Resource) -> str:
+    """Give the resource's iCalendar export a new secret address; the old one stops working."""
+    require_role(actor, resource.organization, Role.ADMIN)
+    resource.feed_token = new_feed_token()
+    resource.save(update_fields=["feed_token", "updated_at"])
+    audit_record(actor=actor, action="availability.export.rotate", target=resource,
+                 organization=resource.organization,
+                 summary=f"{resource.name}: new calendar export address")
+    return resource.feed_token
+
+
+def organization_calendar_ensure(*, actor: User, organization: Organization
+                                 ) -> OrganizationCalendar:
+    """The organization's calendar export token, created on first use (admins only)."""
+    require_role(actor, organization, Role.ADMIN)
+    calendar, _created = OrganizationCalendar.objects.get_or_create(organization=organization)
+    return calendar
+
+
+@transaction.atomic
+def organization_calendar_rotate(*, actor: User, organization: Organization
+                                 ) -> OrganizationCalendar:
+    """Give the organization's iCalendar export a new secret address; the old one stops
+    working."""
+    require_role(actor, organization, Role.ADMIN)
+    calendar, _created = OrganizationCalendar.objects.select_for_update().get_or_create(
+        organization=organization)
+    calendar.token = new_feed_token()
+    calendar.save(update_fields=["token", "updated_at"])
+    audit_record(actor=actor, action="availability.export.rotate", target=calendar,
+                 organization=organization,
+                 summary=f"{organization.name}: new calendar export address")
+    return calendar

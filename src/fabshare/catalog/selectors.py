@@ -8,6 +8,8 @@ Visibility of a resource:
 - members of a selected partner organization see active **partners** resources.
 """
 
+import unicodedata
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -68,7 +70,8 @@ def with_details(resources: QuerySet[Resource]) -> QuerySet[Resource]:
         Prefetch("capabilities", queryset=Capability.objects.select_related("process")
                  .prefetch_related(Prefetch(
                      "material_limits",
-                     queryset=CapabilityMaterial.objects.select_related("material")))),
+                     queryset=CapabilityMaterial.objects.select_related("material")
+                     .order_by("material__position")))),
         "accreditations", "skills", "photos", "documents",
     )
 
@@ -148,3 +151,105 @@ def process_descendants(process: Process) -> list[int]:
 
 def materials() -> QuerySet[Material]:
     return Material.objects.select_related("family").order_by("family__position", "position")
+
+
+# --- lookups for the API: by code, by text, with a role ---------------------------------------
+
+
+def _folded(text: str) -> str:
+    """Case- and accent-insensitive form, to match typed text against labels and synonyms."""
+    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _terms(entry) -> list[str]:
+    terms = [entry.code, *(entry.labels or {}).values()]
+    synonyms = entry.synonyms or {}
+    for values in synonyms.values() if isinstance(synonyms, dict) else [synonyms]:
+        terms.extend(values if isinstance(values, list) else [values])
+    return [str(t) for t in terms]
+
+
+def search_processes(q: str = "") -> list[Process]:
+    """The process tree in tree order, each process with its ``depth`` (0 at the top) and its
+    ``parent_code``; with ``q``, only the processes whose code, label or synonym in any language
+    contains it, case and accents ignored ("fraisage", "Fräsen" and "frezen" all find milling).
+    The vocabulary has a few hundred entries, so it is matched in Python: one query, the same on
+    SQLite and PostgreSQL."""
+    tree = process_tree()
+    code_of = {p.pk: p.code for p, _depth in tree}
+    for process, depth in tree:
+        process.depth, process.parent_code = depth, code_of.get(process.parent_id)
+    needle = _folded(q.strip())
+    return [p for p, _depth in tree if not needle or any(needle in _folded(t) for t in _terms(p))]
+
+
+def require_role_in(user, organization: Organization, minimum: str = Role.ADMIN) -> None:
+    """PermissionDenied unless ``user`` holds at least ``minimum`` in ``organization``."""
+    role = None
+    if _authenticated(user):
+        role = Membership.objects.filter(user=user, organization=organization).values_list(
+            "role", flat=True).first()
+    if role is None or ROLE_RANK[role] < ROLE_RANK[minimum]:
+        if ROLE_RANK[minimum] >= ROLE_RANK[Role.ADMIN]:
+            message = _("Only admins of %(org)s can change this resource.")
+        else:
+            message = _("Only members of %(org)s can see this.")
+        raise PermissionDenied(message % {"org": organization.name})
+
+
+def get_resource_for_role(user, *, pk: int, minimum: str | None = Role.ADMIN) -> Resource:
+    """A resource without its details, for its sub-resources (capabilities, availability):
+    NotFound if the user may not see it, PermissionDenied if they may but lack ``minimum`` in
+    its organization (no role needed when ``minimum`` is None)."""
+    resource = resources_visible_to(user).select_related("organization").filter(pk=pk).first()
+    if resource is None:
+        raise NotFound(_("Resource not found."))
+    if minimum is not None:
+        require_role_in(user, resource.organization, minimum)
+    return resource
+
+
+def capabilities_of(resource: Resource) -> QuerySet[Capability]:
+    """A resource's capabilities with their process and materials, in three queries."""
+    return Capability.objects.filter(resource=resource).select_related("process").prefetch_related(
+        Prefetch("material_limits",
+                 queryset=CapabilityMaterial.objects.select_related("material")))
+
+
+def get_capability_for_role(user, pk: int, minimum: str = Role.ADMIN) -> Capability:
+    """A capability of a resource the user may see (NotFound otherwise), if they hold at least
+    ``minimum`` in its organization (PermissionDenied otherwise)."""
+    capability = Capability.objects.select_related("resource__organization", "process").filter(
+        pk=pk, resource__in=resources_visible_to(user).values("pk")).first()
+    if capability is None:
+        raise NotFound(_("Capability not found."))
+    require_role_in(user, capability.resource.organization, minimum)
+    return capability
+
+
+def search_resources(user, *, kind: str | None = None, organization_id: int | None = None,
+                     process: Process | None = None, material: Material | None = None,
+                     q: str = "") -> QuerySet[Resource]:
+    """The resources ``user`` may see, filtered: a process also finds everything below it in
+    the tree, by capability or (for expertise) by skill; a material, the capabilities that
+    handle it; ``q``, a part of the name, description, make or model. Subqueries, never joins,
+    so no resource appears twice."""
+    rows = resources_visible_to(user)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if organization_id is not None:
+        rows = rows.filter(organization_id=organization_id)
+    if process is not None:
+        ids = process_descendants(process)
+        rows = rows.filter(
+            Q(pk__in=Capability.objects.filter(process_id__in=ids).values("resource_id"))
+            | Q(pk__in=Resource.skills.through.objects.filter(process_id__in=ids)
+                .values("resource_id")))
+    if material is not None:
+        rows = rows.filter(pk__in=CapabilityMaterial.objects.filter(material=material)
+                           .values("capability__resource_id"))
+    if q:
+        rows = rows.filter(Q(name__icontains=q) | Q(description__icontains=q)
+                           | Q(make__icontains=q) | Q(model_name__icontains=q))
+    return rows

@@ -9,6 +9,26 @@ class FabshareFormRenderer(DjangoTemplates):
     field_template_name = "fabshare/forms/field.html"
 
 
+class _ListWrapperWithoutClass:
+    """Django gives a radio or checkbox list's wrapping ``<div>`` the inputs' own attributes, so
+    the wrapper would carry "form-check-input" and be drawn as a 1 em box; keep it on the
+    inputs only."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"] = {key: value for key, value in
+                                      context["widget"]["attrs"].items() if key != "class"}
+        return context
+
+
+class RadioList(_ListWrapperWithoutClass, forms.RadioSelect):
+    pass
+
+
+class CheckboxList(_ListWrapperWithoutClass, forms.CheckboxSelectMultiple):
+    pass
+
+
 def style_widgets(form: forms.BaseForm) -> None:
     """Give each widget the Bootstrap class that matches its kind."""
     for field in form.fields.values():

@@ -481,7 +481,7 @@ def update_site(request, site_id: PathId, payload: SitePatch):
     return services.site_update(actor=request.auth, site=site, **_changes(payload))
 
 
-@router.delete("/sites/{site_id}", response={204: None, **errors(401, 403, 404, 422)},
+@router.delete("/sites/{site_id}", response={204: None, **errors(401, 403, 404, 409, 422)},
                tags=["sites"])
 def delete_site(request, site_id: PathId):
     """Remove a site (admins and owners)."""

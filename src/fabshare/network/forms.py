@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from fabshare.core.errors import DomainError
-from fabshare.core.forms import StyledForm, StyledModelForm
+from fabshare.core.forms import CheckboxList, StyledForm, StyledModelForm
 from fabshare.network.models import (
     TIME_ZONE_CHOICES,
     Certification,
@@ -51,7 +51,7 @@ class OrganizationForm(StyledModelForm):
     )
     certifications = forms.ModelMultipleChoiceField(
         label=_("Certifications held"), required=False, queryset=Certification.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxList,
     )
     logo = forms.FileField(
         label=_("Logo"), required=False,
@@ -99,7 +99,7 @@ class ApplyForm(StyledForm):
     network = forms.ModelChoiceField(label=_("Network"), queryset=Network.objects.all())
     clusters = forms.ModelMultipleChoiceField(
         label=_("Clusters"), queryset=Cluster.objects.select_related("network"), required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxList,
     )
     motivation = forms.CharField(
         label=_("Why do you want to join?"), required=False, max_length=4000,

@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -83,6 +84,14 @@ def is_operator(user, network: Network) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return user.is_superuser or network.operators.filter(pk=user.pk).exists()
+
+
+def may_invite_first_owner(user, organization: Organization) -> bool:
+    """An operator of one of the organization's networks, while it has no members at all."""
+    if not getattr(user, "is_authenticated", False) or organization.memberships.exists():
+        return False
+    return user.is_superuser or NetworkMembership.objects.filter(
+        organization=organization, network__operators=user).exists()
 
 
 def _admin_emails(organization: Organization) -> list[str]:
@@ -334,11 +343,16 @@ def site_update(*, actor: User, site: Site, **changes) -> Site:
 
 @transaction.atomic
 def site_delete(*, actor: User, site: Site) -> None:
+    """Remove a site that no resource is listed at."""
     organization = site.organization
     require_role(actor, organization, Role.ADMIN)
     audit_record(actor=actor, action="site.delete", target=site, organization=organization,
                  summary=f"Removed site {site.name} in {site.city}")
-    site.delete()
+    try:
+        site.delete()
+    except ProtectedError:  # resources (catalog) are listed at it
+        raise Conflict(_("Resources are listed at this site; move or remove them first."),
+                       field="site") from None
     remaining = Site.objects.filter(organization=organization).order_by("pk").first()
     if remaining:
         _single_main_site(remaining)
@@ -410,8 +424,14 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
 def invitation_create(
     *, actor: User, organization: Organization, email: str, role: str = Role.MEMBER
 ) -> Invitation:
-    """Invite someone by e-mail; the message carries a link to accept."""
-    actor_role = require_role(actor, organization, Role.ADMIN)
+    """Invite someone by e-mail; the message carries a link to accept.
+
+    Admins and owners invite colleagues. An organization without any member (one a network
+    operator imported) gets its first owner from an operator of a network it belongs to."""
+    if may_invite_first_owner(actor, organization):
+        actor_role = Role.OWNER
+    else:
+        actor_role = require_role(actor, organization, Role.ADMIN)
     email = (email or "").strip().lower()
     if "@" not in email:
         raise DomainError(_("Enter a valid e-mail address."), field="email")

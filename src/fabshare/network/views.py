@@ -222,7 +222,11 @@ def site_edit(request, slug, pk):
 @require_POST
 def site_delete(request, slug, pk):
     organization, site = _site_of(request, slug, pk)
-    services.site_delete(actor=request.user, site=site)
+    try:
+        services.site_delete(actor=request.user, site=site)
+    except DomainError as exc:
+        _flash_error(request, exc)
+        return redirect("site_edit", slug=organization.slug, pk=site.pk)
     messages.success(request, _("The site %(name)s was removed.") % {"name": site.name})
     return redirect("organization_detail", slug=organization.slug)
 
@@ -233,9 +237,11 @@ def organization_members(request, slug):
     memberships = list(selectors.memberships_of(request.user, organization))
     role = selectors.role_of(request.user, organization)
     is_admin = role is not None and ROLE_RANK[role] >= ROLE_RANK[Role.ADMIN]
-    form = InvitationForm(request.POST or None)
+    first_owner = services.may_invite_first_owner(request.user, organization)
+    form = InvitationForm(request.POST or None,
+                          initial={"role": Role.OWNER} if first_owner else None)
     if request.method == "POST":
-        if not is_admin:
+        if not (is_admin or first_owner):
             raise PermissionDenied(_("Only an organization admin can invite people."))
         if form.is_valid():
             try:
@@ -252,6 +258,7 @@ def organization_members(request, slug):
         "memberships": memberships,
         "role": role,
         "is_admin": is_admin,
+        "first_owner": first_owner,
         "is_owner": role == Role.OWNER,
         "form": form,
         "role_choices": Role.choices,
