@@ -10,6 +10,9 @@ def _taxonomy(request):
     """The vocabulary a data migration loads; a transactional test's flush empties it, so put
     it back (an upsert: one cheap query when it is already there)."""
     names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        names.add("transactional_db")
     if {"transactional_db", "live_server"} & names:
         request.getfixturevalue("transactional_db")
     elif "db" in names:

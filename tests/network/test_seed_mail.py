@@ -3,15 +3,13 @@ share one seeded database that must not be visible here)."""
 
 from io import StringIO
 
-import pytest
 from django.core import mail
 from django.core.management import call_command
 
 from fabshare.network.models import Organization
 
 
-@pytest.mark.django_db(transaction=True)
-def test_no_email_leaves_while_seeding():
+def test_no_email_leaves_while_seeding(transactional_db):
     # A real commit runs the services' on-commit e-mails; the command discards them.
     call_command("seed", stdout=StringIO())
     assert Organization.objects.count() >= 55
