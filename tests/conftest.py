@@ -29,6 +29,15 @@ def _taxonomy(request):
 
 
 @pytest.fixture(autouse=True)
+def _english():
+    """Every test starts in English, whatever a previous request in the same thread did."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # A fast hasher: the suite creates hundreds of users; production keeps PBKDF2/Argon2.

@@ -11,13 +11,15 @@ class UserPreferencesMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            translation.activate(user.language)
-            request.LANGUAGE_CODE = user.language
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
-        else:
-            timezone.deactivate()
-        return self.get_response(request)
+        if user is None or not user.is_authenticated:
+            with timezone.override(None):
+                return self.get_response(request)
+        try:
+            zone = zoneinfo.ZoneInfo(user.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = None
+        request.LANGUAGE_CODE = user.language
+        # override() restores the thread's previous language and zone when the request ends,
+        # so nothing leaks into whatever the thread does next.
+        with translation.override(user.language), timezone.override(zone):
+            return self.get_response(request)
