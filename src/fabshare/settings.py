@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "fabshare.network",
     "fabshare.catalog",
     "fabshare.availability",
+    "fabshare.demand",
+    "fabshare.matching",
     "allauth",
     "allauth.account",
     "allauth.mfa",

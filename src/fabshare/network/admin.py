@@ -142,3 +142,11 @@ class PersonalAccessTokenAdmin(admin.ModelAdmin):
     list_filter = ["revoked_at"]
     search_fields = ["name", "user__email", "prefix"]
     readonly_fields = ["digest", "prefix", "created_at", "last_used_at"]
+
+
+@admin.register(models.Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title", "user", "kind", "created_at", "read_at", "emailed_at"]
+    list_filter = ["kind", "read_at", "in_digest"]
+    search_fields = ["title", "user__email", "key"]
+    readonly_fields = ["created_at", "emailed_at", "key"]

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from fabshare.network import selectors
 from fabshare.network.models import Network
 
 
@@ -16,7 +17,11 @@ def navigation(request):
             return list(Network.objects.only("slug", "name"))
         return list(user.operated_networks.only("slug", "name"))
 
+    def unread():
+        return selectors.unread_notification_count(user) if user.is_authenticated else 0
+
     return {
+        "nav_unread_notifications": SimpleLazyObject(unread),
         "nav_operated_networks": SimpleLazyObject(operated),
         "tile_url": settings.FABSHARE_MAP_TILE_URL,
         "tile_attribution": settings.FABSHARE_MAP_ATTRIBUTION,

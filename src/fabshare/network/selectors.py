@@ -24,6 +24,7 @@ from fabshare.network.models import (
     Network,
     NetworkMembership,
     NetworkMembershipStatus,
+    Notification,
     Organization,
     PersonalAccessToken,
     RequestStatus,
@@ -394,3 +395,18 @@ def get_token_for_user(user, pk: int) -> PersonalAccessToken:
     if token is None:
         raise NotFound(_("Token not found."))
     return token
+
+
+def notifications_of(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def unread_notification_count(user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def get_notification_for_user(user, pk: int) -> Notification:
+    notification = Notification.objects.filter(user=user, pk=pk).first()
+    if notification is None:
+        raise NotFound(_("Notification not found."))
+    return notification

@@ -38,6 +38,7 @@ from fabshare.network.models import (
     Network,
     NetworkMembership,
     NetworkMembershipStatus,
+    Notification,
     Organization,
     OrganizationKind,
     PersonalAccessToken,
@@ -672,3 +673,60 @@ def token_revoke(*, actor: User, token: PersonalAccessToken) -> PersonalAccessTo
         audit_record(actor=actor, action="token.revoke", target=token,
                      summary=f"{actor.email} revoked API token {token.name}")
     return token
+
+
+# --- notifications -----------------------------------------------------------------------------
+
+def notify(*, user: User, kind: str, key: str, title: str, body: str = "", url: str = "",
+           email: str | None = None) -> Notification | None:
+    """Tell ``user`` about an event, once: a second call with the same ``key`` does nothing
+    and returns None. ``title`` and ``body`` should already be in the user's language
+    (render them under ``translation.override(user.language)``).
+
+    ``email``: ``"now"`` sends the notification as an e-mail after commit, ``"digest"`` keeps
+    it for the next digest (``notification_digests_send``), None keeps it in-app only.
+    """
+    notification, created = Notification.objects.get_or_create(
+        user=user, key=key[:120],
+        defaults={"kind": kind, "title": title[:200], "body": body, "url": url[:300],
+                  "in_digest": email == "digest"},
+    )
+    if not created:
+        return None
+    if email == "now" and user.is_active:
+        send_mail_on_commit(to=[user.email], template="network/email/notification",
+                            context={"notification": notification, "user": user},
+                            language=user.language)
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    return notification
+
+
+def notifications_mark_read(*, actor: User, ids: list[int] | None = None) -> int:
+    """Mark the actor's notifications read (all of them when ``ids`` is None)."""
+    rows = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    return rows.update(read_at=timezone.now())
+
+
+def notification_digests_send(*, now=None) -> int:
+    """E-mail each user one digest of their notifications waiting for it; returns how many
+    e-mails were sent. A notification is in at most one digest, even if two runs overlap."""
+    now = now or timezone.now()
+    sent = 0
+    user_ids = (Notification.objects.filter(in_digest=True, emailed_at__isnull=True)
+                .values_list("user_id", flat=True).distinct())
+    for user_id in list(user_ids):
+        with transaction.atomic():
+            user = User.objects.select_for_update().get(pk=user_id)
+            rows = list(Notification.objects.filter(
+                user=user, in_digest=True, emailed_at__isnull=True).order_by("created_at", "pk"))
+            if not rows:
+                continue
+            Notification.objects.filter(pk__in=[n.pk for n in rows]).update(emailed_at=now)
+            if user.is_active:
+                send_mail_on_commit(to=[user.email], template="network/email/digest",
+                                    context={"notifications": rows, "user": user},
+                                    language=user.language)
+                sent += 1
+    return sent

@@ -508,3 +508,29 @@ def network_audit(request, slug):
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "network/audit.html",
                   {"page": page, "subject": network, "network": network})
+
+
+# --- notifications -----------------------------------------------------------------------------
+
+
+@login_required
+def notifications(request):
+    if request.method == "POST":
+        ids = None if request.POST.get("all") else [
+            int(v) for v in request.POST.getlist("id") if v.isdigit()]
+        services.notifications_mark_read(actor=request.user, ids=ids)
+        return redirect("notifications")
+    page = Paginator(selectors.notifications_of(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    return render(request, "network/notifications.html", {"page": page})
+
+
+@login_required
+def notification_open(request, pk):
+    """Mark one notification read and go where it points."""
+    notification = selectors.get_notification_for_user(request.user, pk)
+    services.notifications_mark_read(actor=request.user, ids=[notification.pk])
+    target = notification.url or reverse("notifications")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("notifications")
+    return HttpResponseRedirect(target)
