@@ -207,18 +207,27 @@ def _words(folded: str) -> list[str]:
     return _TOKEN.findall(folded)
 
 
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 # -- the term index ------------------------------------------------------------------------
 
 # Everyday words that are also taxonomy terms: never read alone as a term.
-_AMBIGUOUS = frozenset("""
+_AMBIGUOUS = _wordset("""
 tour plans etudes debit conception presse zetten kanten steken meten tappen ruimen drukken
 ground cast mill design ontwerp entwicklung konstruktion muster runden senken reiben drucken
 scheren lochen pons vouwen ontspannen verouderen tekenen engineering montage finishing marking
 vibration traction poli scie rivet presse coating essais testen pressen laser plasma
 marking markeren markieren assembling connecting collage studies ingenierie simulation
-solder weld ultrasonic prototype prototypes muster drucken schneiden snijden cutting
-""".split()) - {"laser", "plasma", "weld", "cutting", "snijden", "schneiden", "collage",
-                "montage", "simulation", "prototype", "prototypes"}
+solder weld ultrasonic prototype prototypes prototypen prototyp muster drucken schneiden snijden
+cutting
+""") - {"laser", "plasma", "weld", "cutting", "snijden", "schneiden", "collage",
+                "montage", "simulation"}
+
+# Words for a material family that the taxonomy's labels do not spell out.
+_FAMILY_ALIASES = {"stalen": "steel", "aluminum": "aluminium", "stahlern": "steel",
+                   "inoxen": "stainless-steel"}
 
 # Short acronyms that people type in lower case and that are no everyday word.
 _LOWERCASE_ACRONYMS = frozenset({"rvs", "cnc", "pvc", "tig", "mig", "wig", "pom", "cfk",
@@ -226,7 +235,7 @@ _LOWERCASE_ACRONYMS = frozenset({"rvs", "cnc", "pvc", "tig", "mig", "wig", "pom"
                                  "edm", "mim", "niro", "iatf", "haccp", "vca", "ktl"})
 
 # Common words of the four languages: never corrected as typos, never a quantity's noun.
-_COMMON = frozenset("""
+_COMMON = _wordset("""
 a an and are as at be been but by can do for from have how i if in into is it its need needs
 of on or our per please should so than that the their them then there these they this those
 to up us was we what when which will with would you your about after before also any each
@@ -242,17 +251,18 @@ der die das ein eine einen einem einer und oder mit fur von vom zum zur im am an
 bis ist sind wir unser unsere brauchen benotigen bitte dann danach den dem des als auch noch
 pro stuck stk teile teil preis angebot lieferung liefern geliefert ende spatestens innerhalb
 ab nach vor sehr gut mal
-""".split())
+""")
 
 _STOPWORDS = {
-    "en": frozenset("the and of for with we need needs then before by from in to our please "
-                    "parts pieces within weeks after until latest end deadline".split()),
-    "nl": frozenset("de het een en van voor met we wij nodig dan daarna ons onze graag stuks "
-                    "stuk binnen weken tegen uiterlijk eind vanaf dik zijn".split()),
-    "fr": frozenset("le la les un une des du et pour avec nous besoin puis ensuite avant "
-                    "pieces piece fin semaines partir au aux notre en d".split()),
-    "de": frozenset("der die das ein eine und fur mit wir brauchen benotigen dann danach bis "
-                    "stuck stk ende wochen ab spatestens teile aus vom zum zur im".split()),
+    "en": _wordset("the and of for with we need needs then before by from in to our please "
+                    "parts pieces within weeks after until latest end deadline"),
+    "nl": _wordset("de het een en van voor met we wij nodig dan daarna ons onze graag stuks "
+                    "stuk binnen weken tegen uiterlijk eind vanaf dik zijn"),
+    "fr": _wordset("le la les un une des du et pour avec nous besoin puis ensuite avant "
+                    "pieces piece fin semaines partir au aux notre en d de dans jours "
+                    "livraison obligatoire exige"),
+    "de": _wordset("der die das ein eine und fur mit wir brauchen benotigen dann danach bis "
+                    "stuck stk ende wochen ab spatestens teile aus vom zum zur im"),
 }
 
 _INFLECTIONS = ("e", "s", "es", "en", "er", "d", "de", "n", "ee", "ees", "ed", "t", "te",
@@ -283,6 +293,13 @@ class _Matcher:
                 if (len(words) == 1 and len(words[0]) <= 3 and stripped.isupper()
                         and words[0] not in _LOWERCASE_ACRONYMS):
                     acronyms.add(words)
+        languages: dict[tuple[str, ...], set[str]] = {}
+        for lang in LANGUAGES:
+            for term, kind, _code in taxonomy.all_terms(lang):
+                if kind != "certification":
+                    for variant in _variants(term):
+                        languages.setdefault(tuple(_words(fold(variant))), set()).add(lang)
+        self.languages_of = {words: frozenset(langs) for words, langs in languages.items()}
         self.family_of = {m.code: m.family for m in taxonomy.materials}
         self.parent_of = {p.code: p.parent for p in taxonomy.processes}
         self.order = {p.code: i for i, p in enumerate(taxonomy.processes)}
@@ -400,14 +417,14 @@ _THICKNESS_WORD = re.compile(
 _SHEET_WORD = re.compile(r"\b(?:plaat|platen|sheet|sheets|plate|plates|tole|toles|blech|"
                          r"bleche|plaatwerk)\b")
 _PIECES = (r"stuks|stuk|st\.|st|pcs\.?|pc|pces|pieces|piece|pi[eè]ces?|stuck|stk\.?|units?|"
-           r"ex\.?|exemplaren|exemplaires|exemplare|off")
+           r"ex\.?|exemplaren|exemplaires|exemplare|off|teile|teilen|parts|delen|onderdelen")
 _QUANTITY_UNIT = re.compile(rf"(?<![\w.,])(?P<n>{_NUMBER})\s*(?:x\s+)?(?:{_PIECES})(?![a-z])")
 _QUANTITY_CUE = re.compile(
     rf"\b(?:aantal|quantity|qty|quantite|menge|anzahl|serie van|series of|serie de|serie von|"
     rf"batch of|batch van|lot de|los von|oplage|stuckzahl|volume)\s*:?\s*(?:of|van|de|von)?\s*"
     rf"(?P<n>{_NUMBER})(?![\d.,]*\s*(?:mm|cm|m|%)\b)")
-_QUANTITY_NOUN = re.compile(rf"(?<![\w.,/+-])(?P<n>\d{{1,3}}(?:[.,' ]\d{{3}})+|\d+)"
-                            rf"\s+(?P<w>[a-z][a-z-]+)")
+_QUANTITY_NOUN = re.compile(r"(?<![\w.,/+-])(?P<n>\d{1,3}(?:[.,' ]\d{3})+|\d+)"
+                            r"\s+(?P<w>[a-z][a-z-]+)")
 
 
 # -- dates ---------------------------------------------------------------------------------
@@ -426,6 +443,8 @@ _MONTHS = {
     11: "november nov novembre",
     12: "december dec decembre dezember dez",
 }
+_MONTH_ABBREVIATIONS = _wordset("jan janv feb fevr fev mar mrt apr avr jun jul juil aug sep "
+                                 "sept oct okt nov dec dez")
 _MONTH_OF = {name: number for number, names in _MONTHS.items() for name in names.split()}
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTH_OF, key=len, reverse=True)) + r")\.?(?![a-z])"
 
@@ -585,6 +604,8 @@ def _read_dates(ctx: _Context, today: date, found: list[tuple[str, Found[date]]]
                 value = None
             if value is None:
                 continue
+            if folded[end - 1] == "." and groups.get("month") not in _MONTH_ABBREVIATIONS:
+                end -= 1
             ctx.take(start, end)
             role = "start" if is_start else "deadline"
             found.append((role, Found(value, ctx.evidence(start, end, score, "pattern"))))
@@ -600,6 +621,7 @@ class _Hit:
     entries: tuple[_Entry, ...]
     score: float
     rule: str
+    phrase: tuple[str, ...] = ()
 
 
 def _read_terms(ctx: _Context, matcher: _Matcher) -> list[_Hit]:
@@ -643,12 +665,16 @@ def _phrase_at(ctx, matcher: _Matcher, tokens, i) -> tuple[_Hit, int] | None:
             continue
         if any(e.acronym for e in entries) and not original.isupper():
             continue
-        return _Hit(start, end, tuple(entries), 1.0, "exact"), n
+        return _Hit(start, end, tuple(entries), 1.0, "exact", phrase), n
     return None
 
 
 def _single_word(ctx, matcher: _Matcher, word: str, start: int, end: int) -> _Hit | None:
-    if len(word) < 5 or word in _COMMON or any(c.isdigit() for c in word):
+    if word in _FAMILY_ALIASES:
+        entry = _Entry("material_family", (_FAMILY_ALIASES[word],), False)
+        return _Hit(start, end, (entry,), 0.9, "inflection")
+    if (len(word) < 5 or word in _COMMON or word in _AMBIGUOUS
+            or any(c.isdigit() for c in word)):
         return None
     # Inflected: the term plus a short ending.
     for ending in sorted(_INFLECTIONS, key=len, reverse=True):
@@ -656,7 +682,8 @@ def _single_word(ctx, matcher: _Matcher, word: str, start: int, end: int) -> _Hi
         if word.endswith(ending) and len(stem) >= 4 and stem in matcher.singles \
                 and stem not in _AMBIGUOUS and (stem,) in matcher.entries \
                 and not any(e.acronym for e in matcher.entries[(stem,)]):
-            return _Hit(start, end, tuple(matcher.entries[(stem,)]), 0.9, "inflection")
+            return _Hit(start, end, tuple(matcher.entries[(stem,)]), 0.9, "inflection",
+                        (stem,))
     # Compound: starts or ends with a term of five letters or more.
     best: tuple[int, str] | None = None
     for cut in range(len(word) - 3, 4, -1):
@@ -674,7 +701,8 @@ def _single_word(ctx, matcher: _Matcher, word: str, start: int, end: int) -> _Hi
             fstart, fend = start, start + len(term)
         else:
             fstart, fend = end - len(term), end
-        return _Hit(fstart, fend, tuple(matcher.entries[(term,)]), 0.85, "compound")
+        return _Hit(fstart, fend, tuple(matcher.entries[(term,)]), 0.85, "compound",
+                    (term,))
     # Typo.
     max_edits = 1 if len(word) <= 8 else 2
     choice = fuzz_process.extractOne(word, matcher.fuzzy_vocabulary,
@@ -683,7 +711,8 @@ def _single_word(ctx, matcher: _Matcher, word: str, start: int, end: int) -> _Hi
         term, distance, _ = choice
         if term[0] == word[0] and abs(len(term) - len(word)) <= max_edits and distance > 0:
             similarity = 1 - distance / max(len(term), len(word))
-            return _Hit(start, end, tuple(matcher.entries[(term,)]), 0.9 * similarity, "fuzzy")
+            return _Hit(start, end, tuple(matcher.entries[(term,)]), 0.9 * similarity, "fuzzy",
+                        (term,))
     return None
 
 
@@ -749,7 +778,7 @@ def parse_need(text: str, *, taxonomy: Taxonomy, today: date,
                 certifications.append(Found(code, evidence))
 
     steps_hits = _order_steps(matcher, process_hits)
-    materials = [(hit, code, family) for hit, code, family in material_hits]
+    materials = _merge_adjacent(ctx, material_hits)
     step_list = []
     for hit, code in steps_hits:
         mat = _nearest_material(ctx, hit, materials)
@@ -774,7 +803,7 @@ def parse_need(text: str, *, taxonomy: Taxonomy, today: date,
                                  for h, _, f in materials if f))
     return ParsedNeed(
         text=text,
-        language=language or _detect_language(folded, hits),
+        language=language or _detect_language(matcher, folded, hits),
         steps=tuple(step_list),
         materials=material_found,
         material_families=family_found,
@@ -839,6 +868,23 @@ def _order_steps(matcher: _Matcher, process_hits: list[tuple[_Hit, str]]):
         seen.add(code)
         out.append((hit, code))
     return out
+
+
+def _merge_adjacent(ctx: _Context, material_hits):
+    """Drop a family named right next to one of its materials ("acier C45", "RVS 316")."""
+    kept = []
+    for hit, code, family in material_hits:
+        if code is None and family is not None and any(
+                other_code and other_family == family and _adjacent(ctx, hit, other)
+                for other, other_code, other_family in material_hits):
+            continue
+        kept.append((hit, code, family))
+    return kept
+
+
+def _adjacent(ctx: _Context, a: _Hit, b: _Hit) -> bool:
+    lo, hi = (a.end, b.start) if a.end <= b.start else (b.end, a.start)
+    return 0 <= hi - lo <= 3 and not ctx.folded[lo:hi].strip(" -/(")
 
 
 def _sentence_of(folded: str, position: int) -> tuple[int, int]:
@@ -930,10 +976,10 @@ def _read_thickness(ctx: _Context, lengths, hits: list[_Hit]) -> Found[float] | 
         near_word = (_THICKNESS_WORD.search(before[-14:]) or _THICKNESS_WORD.match(after.lstrip())
                      or re.match(r"\s*(?:d'|de\s+|van\s+)?(?:dik|epaisseur|dick|stark)", after))
         sheet = (_SHEET_WORD.match(after.lstrip()) or re.search(
-            r"(?:plaat|platen|sheet|plate|tole|toles|blech|bleche)\s*(?:of|van|de|von|en)?\s*$",
+            r"(?:plaat|platen|sheet|plate|plates|tole|toles|blech|bleche|platte|platten|plaque|plaques)\s*(?:of|van|de|von|en)?\s*$",
             before))
         gap = len(after) - len(after.lstrip())
-        material_before = any(e > start - 12 and e <= start and not folded[e:start].strip(" ,")
+        material_before = any(e > start - 12 and e <= start and not folded[e:start].strip()
                               for e in material_ends)
         material = any(end + gap == s or (end + gap < s <= end + gap + 6 and
                                           re.match(r"\s*(?:de|van|aus|en|in)?\s*$",
@@ -945,12 +991,11 @@ def _read_thickness(ctx: _Context, lengths, hits: list[_Hit]) -> Found[float] | 
     return None
 
 
-_NOT_QUANTITY_NOUN = frozenset("""
+_NOT_QUANTITY_NOUN = _wordset("""
 mm cm m um x mal keer fois times percent procent pourcent prozent kg g t ton tonnes tonnen
 bar kw kn n nm uur hours heures stunden h min dagen days jours tage tagen weken weeks semaines
-wochen maanden months mois monate monaten jaar years ans jahre euro eur rpm axis assig axes
-achs ral
-""".split())
+wochen maanden months mois monate monaten jaar years ans jahre euro eur rpm ral
+""")
 
 
 def _read_quantity(ctx: _Context, pattern: re.Pattern, score: float) -> Found[int] | None:
@@ -970,6 +1015,8 @@ def _read_noun_quantity(ctx: _Context) -> Found[int] | None:
         word = match.group("w")
         if word in _NOT_QUANTITY_NOUN or word in _MONTH_OF:
             continue
+        if word.startswith(("axis", "ax", "assig", "achs")) and len(match.group("n")) == 1:
+            continue
         if word in _COMMON and word not in ("parts", "pieces", "teile", "onderdelen"):
             continue
         span = match.span("n")
@@ -982,9 +1029,14 @@ def _read_noun_quantity(ctx: _Context) -> Found[int] | None:
     return None
 
 
-def _detect_language(folded: str, hits: list[_Hit]) -> str | None:
+def _detect_language(matcher: _Matcher, folded: str, hits: list[_Hit]) -> str | None:
     words = _words(folded)
     counts = {lang: sum(1 for w in words if w in stop) for lang, stop in _STOPWORDS.items()}
+    for hit in hits:
+        langs = matcher.languages_of.get(hit.phrase, frozenset())
+        if len(langs) <= 2:
+            for lang in langs:
+                counts[lang] += 2
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], LANGUAGES.index(kv[0])))
     if ranked[0][1] == 0 or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
         return None
