@@ -11,7 +11,7 @@ from django.urls import reverse
 from fabshare.matching import selectors, services
 from fabshare.network.models import Notification
 from tests.factories import ResourceFactory
-from tests.matching.conftest import NOW, laser, offer
+from tests.market import NOW, laser, offer
 
 pytestmark = pytest.mark.django_db
 

@@ -182,7 +182,8 @@ def request_create(*, actor: User, organization: Organization, title: str,
     reject_unknown_fields(fields, REQUEST_FIELDS)
     data = _clean_request({"title": title, **fields}, organization)
     certifications = data.pop("certifications", None)
-    if data.get("site") is None and "place" not in data:
+    if data.get("site") is None and not data.get("place") and data.get("latitude") is None:
+        # Deliver to the organization's main site unless another place is given.
         data["site"] = organization.sites.order_by("-is_main", "pk").first()
     if data.get("nda_required") and not data.get("nda_text"):
         data["nda_text"] = str(DEFAULT_NDA_TEXT)
