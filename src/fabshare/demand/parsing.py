@@ -234,8 +234,16 @@ _LOWERCASE_ACRONYMS = frozenset({"rvs", "cnc", "pvc", "tig", "mig", "wig", "pom"
                                  "gfk", "hdpe", "inox", "alu", "pmma", "ptfe", "petg",
                                  "edm", "mim", "niro", "iatf", "haccp", "vca", "ktl"})
 
+# What parts are called: never corrected as typos, but the noun after a quantity.
+_PART_NOUNS = _wordset("""
+rahmen gehause gehausen halter platte flansche flanschen wellen rohre ringe buchsen teile
+frames housings brackets bracket shafts tubes rings bushes covers plates panels beams parts
+beugels kader kaders behuizingen assen bussen buizen ringen platen balken onderdelen delen
+cadres boitiers supports axes bagues tubes profils capots pieces
+""")
+
 # Common words of the four languages: never corrected as typos, never a quantity's noun.
-_COMMON = _wordset("""
+_COMMON = _PART_NOUNS | _wordset("""
 a an and are as at be been but by can do for from have how i if in into is it its need needs
 of on or our per please should so than that the their them then there these they this those
 to up us was we what when which will with would you your about after before also any each
@@ -405,8 +413,8 @@ _TOLERANCE = re.compile(
     r"(?:(?:\+/-|\+-|±|\+ /- )\s*|\b(?:tolerantie|tolerance|toleranz|tol\.?)\s*(?:van|of|de|von|:)?"
     r"\s*(?:\+/-|\+-|±)?\s*)(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>mm|µm|um|μm|micron)?")
 _DIMENSIONS = re.compile(
-    rf"(?P<a>{_NUMBER})\s*(?:mm|cm|m)?\s*[x*]\s*(?P<b>{_NUMBER})\s*(?:mm|cm|m)?"
-    rf"(?:\s*[x*]\s*(?P<c>{_NUMBER}))?\s*(?:(?P<unit>mm|cm|m)\b)?")
+    rf"(?P<a>{_NUMBER})\s*(?:(?P<ua>mm|cm|m)\b)?\s*[x*]\s*(?P<b>{_NUMBER})\s*"
+    rf"(?:(?P<ub>mm|cm|m)\b)?(?:\s*[x*]\s*(?P<c>{_NUMBER}))?\s*(?:(?P<unit>mm|cm|m)\b)?")
 _DIAMETER = re.compile(
     rf"(?:[ø⌀∅]|\b(?:diameter|diametre|durchmesser|diam\.?|dia\.?)\s*(?:van|of|de|von|:)?)"
     rf"\s*(?P<n>{_NUMBER})\s*(?:(?P<unit>mm|cm|m)\b)?")
@@ -465,9 +473,9 @@ _DATE_PATTERNS = [
     ("dmy", re.compile(r"(?<![\d.,/-])(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})"
                        r"(?:[/.-](?P<year>20\d\d|\d\d))?(?![\d/-]|[.,]\d)")),
     ("end", re.compile(rf"\b{_END_WORD}\s+(?:de\s+|van\s+)?{_MONTH}{_YEAR}")),
-    ("day-month", re.compile(rf"(?<![\d.,])(?P<d>[0-3]?\d)(?:st|nd|rd|th|e|er|ste|de)?\.?"
+    ("day-month", re.compile(rf"(?<![\d.,])(?P<d>\d\d?)(?:st|nd|rd|th|e|er|ste|de)?\.?"
                              rf"(?:\s+of)?\s+{_MONTH}{_YEAR}")),
-    ("month-day", re.compile(rf"\b{_MONTH}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?![\d.,:])"
+    ("month-day", re.compile(rf"\b{_MONTH}\s+(?P<d>\d\d?)(?:st|nd|rd|th)?(?![\d.,:])"
                              rf"(?:,?\s*(?P<year>20\d\d))?")),
     ("week", re.compile(r"\b(?:week|wk|kw|semaine|sem\.|kalenderwoche|calendar week)\s*"
                         r"(?P<w>[0-5]?\d)\b(?:\s*(?P<year>20\d\d))?")),
@@ -534,11 +542,13 @@ def _read_dates(ctx: _Context, today: date, found: list[tuple[str, Found[date]]]
             if ctx.is_taken(start, end):
                 continue
             before = folded[max(0, start - 24):start]
-            is_start = re.search(rf"\b(?:{_START_CUE})\s*(?:le\s+|the\s+|den\s+|dem\s+)?$",
-                                 before) is not None
-            has_cue = is_start or re.search(
-                rf"\b(?:{_DEADLINE_CUE})\s*(?:le\s+|the\s+|den\s+|dem\s+|de\s+)?$",
-                before) is not None
+            start_cue = re.search(
+                rf"\b(?:{_START_CUE})\s*(?:le\s+|the\s+|den\s+|dem\s+)?$", before)
+            deadline_cue = re.search(
+                rf"\b(?:{_DEADLINE_CUE})\s*(?:le\s+|the\s+|den\s+|dem\s+|de\s+)?$", before)
+            is_start = start_cue is not None
+            has_cue = is_start or deadline_cue is not None
+            cue = start_cue or deadline_cue
             groups = match.groupdict()
             value: date | None = None
             score = 0.9 if has_cue else 0.7
@@ -603,9 +613,13 @@ def _read_dates(ctx: _Context, today: date, found: list[tuple[str, Found[date]]]
             except (ValueError, OverflowError):
                 value = None
             if value is None:
+                if kind in ("dmy", "day-month", "month-day"):
+                    ctx.take(start, end)  # an impossible date is no month name either
                 continue
             if folded[end - 1] == "." and groups.get("month") not in _MONTH_ABBREVIATIONS:
                 end -= 1
+            if cue is not None and not ctx.is_taken(start - len(before) + cue.start(), start):
+                start = start - len(before) + cue.start()  # show the cue word too
             ctx.take(start, end)
             role = "start" if is_start else "deadline"
             found.append((role, Found(value, ctx.evidence(start, end, score, "pattern"))))
@@ -933,7 +947,7 @@ def _read_dimensions(ctx: _Context) -> Found[tuple[float, ...]] | None:
         numbers = [_number(match.group(g)) for g in ("a", "b", "c") if match.group(g)]
         if any(n is None or n <= 0 for n in numbers):
             continue
-        unit = match.group("unit")
+        unit = match.group("unit") or match.group("ub") or match.group("ua")
         ctx.take(match.start(), end)
         return Found(tuple(_to_mm(n, unit) for n in numbers),
                      ctx.evidence(match.start(), end, 1.0 if unit else 0.8, "pattern"))
@@ -1017,7 +1031,7 @@ def _read_noun_quantity(ctx: _Context) -> Found[int] | None:
             continue
         if word.startswith(("axis", "ax", "assig", "achs")) and len(match.group("n")) == 1:
             continue
-        if word in _COMMON and word not in ("parts", "pieces", "teile", "onderdelen"):
+        if word in _COMMON and word not in _PART_NOUNS:
             continue
         span = match.span("n")
         if ctx.is_taken(*span):
