@@ -200,6 +200,7 @@ def fold(text: str) -> str:
     return _fold(text)[0]
 
 
+_LONG_DIGITS = re.compile(r"\d{16,}")
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*")
 
 
@@ -326,6 +327,11 @@ class _Matcher:
         self.fuzzy_vocabulary = [w for w in singles
                                  if len(w) >= 5 and not w.isdigit() and w not in _AMBIGUOUS
                                  and (w, ) not in acronyms]
+        by_key: dict[tuple[str, int], list[str]] = {}
+        for w in self.fuzzy_vocabulary:
+            by_key.setdefault((w[0], len(w)), []).append(w)
+        self.fuzzy_by_key = by_key
+        self.word_cache: dict[str, tuple | None] = {}
         self.compound_vocabulary = frozenset(
             w for w in singles if len(w) >= 5 and not any(c.isdigit() for c in w)
             and w not in _AMBIGUOUS)
@@ -373,7 +379,10 @@ class _Context:
     text: str
     folded: str
     origin: list[int]
-    taken: list[tuple[int, int]] = field(default_factory=list)  # folded spans already read
+    taken: bytearray = field(default_factory=bytearray)  # 1 where the folded text was read
+
+    def __post_init__(self):
+        self.taken = bytearray(len(self.folded))
 
     def evidence(self, fstart: int, fend: int, score: float, rule: str) -> Evidence:
         """Evidence for the folded span [fstart, fend)."""
@@ -382,10 +391,10 @@ class _Context:
         return Evidence(self.text[start:end], start, end, round(score, 3), rule)
 
     def is_taken(self, start: int, end: int) -> bool:
-        return any(s < end and start < e for s, e in self.taken)
+        return any(self.taken[max(start, 0):end])
 
     def take(self, start: int, end: int) -> None:
-        self.taken.append((start, end))
+        self.taken[start:end] = b"\x01" * (end - start)
 
 
 _NUMBER = r"\d{1,3}(?:[.,' ]\d{3})+(?![.,]?\d)|\d+(?:[.,]\d+)?"
@@ -684,6 +693,25 @@ def _phrase_at(ctx, matcher: _Matcher, tokens, i) -> tuple[_Hit, int] | None:
 
 
 def _single_word(ctx, matcher: _Matcher, word: str, start: int, end: int) -> _Hit | None:
+    """A term read from one word that is not a term itself; cached per matcher, since the
+    answer depends on the word only."""
+    cache = matcher.word_cache
+    if word not in cache:
+        if len(cache) > 50_000:
+            cache.clear()
+        hit = _analyse_word(matcher, word, 0, len(word))
+        cache[word] = None if hit is None else (hit.start, hit.end, hit.entries, hit.score,
+                                                hit.rule, hit.phrase)
+    found = cache[word]
+    if found is None:
+        return None
+    rel_start, rel_end, entries, score, rule, phrase = found
+    return _Hit(start + rel_start, start + rel_end, entries, score, rule, phrase)
+
+
+def _analyse_word(matcher: _Matcher, word: str, start: int, end: int) -> _Hit | None:
+    if len(word) > 60:  # no term is that long; a compound or typo check would be wasted
+        return None
     if word in _FAMILY_ALIASES:
         entry = _Entry("material_family", (_FAMILY_ALIASES[word],), False)
         return _Hit(start, end, (entry,), 0.9, "inflection")
@@ -719,8 +747,10 @@ def _single_word(ctx, matcher: _Matcher, word: str, start: int, end: int) -> _Hi
                     (term,))
     # Typo.
     max_edits = 1 if len(word) <= 8 else 2
-    choice = fuzz_process.extractOne(word, matcher.fuzzy_vocabulary,
-                                     scorer=Levenshtein.distance, score_cutoff=max_edits)
+    candidates = [term for size in range(len(word) - max_edits, len(word) + max_edits + 1)
+                  for term in matcher.fuzzy_by_key.get((word[0], size), ())]
+    choice = fuzz_process.extractOne(word, candidates, scorer=Levenshtein.distance,
+                                     score_cutoff=max_edits) if candidates else None
     if choice is not None:
         term, distance, _ = choice
         if term[0] == word[0] and abs(len(term) - len(word)) <= max_edits and distance > 0:
@@ -749,6 +779,9 @@ def parse_need(text: str, *, taxonomy: Taxonomy, today: date,
         language = None if language[:2] not in LANGUAGES else language[:2]
     matcher = _matcher(taxonomy)
     folded, origin = _fold(text)
+    # A run of more than 15 digits is no number anyone means, and would make the number
+    # patterns quadratic: blank it (same length, so positions still map back).
+    folded = _LONG_DIGITS.sub(lambda m: "#" * len(m.group()), folded)
     ctx = _Context(text, folded, origin)
     if not folded.strip():
         return ParsedNeed(text=text, language=language, truncated=truncated)
