@@ -514,3 +514,28 @@ def test_a_typical_need_parses_well_under_20_ms(taxonomy):
         parse(text, taxonomy)
     per_need = (time.perf_counter() - started) / len(texts)
     assert per_need < 0.02
+
+
+def test_a_tube_gives_its_diameter_and_wall(taxonomy):
+    parsed = parse("Biegen von Edelstahlrohren Ø 25 x 1,5 mm, 300 Stück", taxonomy)
+    assert parsed.diameter_mm.value == 25.0
+    assert parsed.thickness_mm.value == 1.5
+    assert parsed.dimensions_mm is None
+
+
+def test_a_coated_material_is_no_coating_step(taxonomy):
+    parsed = parse("10 enclosures, 1.5 mm galvanised steel, laser cut and spot welded", taxonomy)
+    assert parsed.process_codes == ("laser-cutting", "spot-welding")
+    assert parsed.steps[0].material.value == "dx51d"
+    assert parsed.thickness_mm.value == 1.5
+
+
+@pytest.mark.parametrize(("text", "deadline"), [
+    ("Délai : 4 semaines", date(2026, 12, 19)),
+    ("levertijd 2 weken", date(2026, 12, 5)),
+    ("Termin: 20.12.", date(2026, 12, 20)),
+    ("deze week nog", TODAY),  # read on a Saturday: this week ends today
+    ("next week", date(2026, 11, 27)),
+])
+def test_reads_lead_times_and_weeks(text, deadline, taxonomy):
+    assert parse(text, taxonomy).deadline.value == deadline

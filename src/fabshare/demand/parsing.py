@@ -426,7 +426,8 @@ _DIMENSIONS = re.compile(
     rf"(?:(?P<ub>mm|cm|m)\b)?(?:\s*[x*]\s*(?P<c>{_NUMBER}))?\s*(?:(?P<unit>mm|cm|m)\b)?")
 _DIAMETER = re.compile(
     rf"(?:[ø⌀∅]|\b(?:diameter|diametre|durchmesser|diam\.?|dia\.?)\s*(?:van|of|de|von|:)?)"
-    rf"\s*(?P<n>{_NUMBER})\s*(?:(?P<unit>mm|cm|m)\b)?")
+    rf"\s*(?P<n>{_NUMBER})\s*(?:(?P<unit>mm|cm|m)\b)?"
+    rf"(?:\s*x\s*(?P<wall>\d+(?:[.,]\d+)?)\s*(?:(?P<wall_unit>mm)\b)?)?")
 _LENGTH = re.compile(rf"(?<![\w.,])(?P<n>{_NUMBER})\s*(?P<unit>mm|cm)\b")
 _THICKNESS_WORD = re.compile(
     r"\b(?:dik|dikte|plaatdikte|thick|thickness|epaisseur|ep\.|dick|dicke|stark|starke|"
@@ -489,13 +490,15 @@ _DATE_PATTERNS = [
     ("week", re.compile(r"\b(?:week|wk|kw|semaine|sem\.|kalenderwoche|calendar week)\s*"
                         r"(?P<w>[0-5]?\d)\b(?:\s*(?P<year>20\d\d))?")),
     ("relative", re.compile(
-        r"\b(?:within|binnen|d'ici|d ici|innerhalb(?: von)?|in|over|dans|sous|en)\s+"
+        r"\b(?:within|binnen|d'ici|d ici|innerhalb(?: von)?|in|over|dans|sous|en|"
+        r"(?:delai|levertijd|lead time|lieferzeit|delivery time|doorlooptijd)\s*:?)\s*"
         r"(?:de\s+|the\s+next\s+|les\s+)?(?P<n>\d{1,3})\s*"
         r"(?P<unit>working days|business days|werkdagen|jours ouvres|jours ouvrables|"
         r"arbeitstagen|arbeitstage|werktagen|werktage|days|dagen|jours|tagen|tage|"
         r"weeks|weken|semaines|wochen|months|maanden|mois|monaten|monate)\b")),
     ("next-week", re.compile(r"\b(?:next week|volgende week|semaine prochaine|"
                              r"la semaine prochaine|nachste woche|kommende woche)\b")),
+    ("this-week", re.compile(r"\b(?:this week|deze week|cette semaine|diese woche)\b")),
     ("month", re.compile(rf"\b{_MONTH}{_YEAR}")),
 ]
 
@@ -552,9 +555,9 @@ def _read_dates(ctx: _Context, today: date, found: list[tuple[str, Found[date]]]
                 continue
             before = folded[max(0, start - 24):start]
             start_cue = re.search(
-                rf"\b(?:{_START_CUE})\s*(?:le\s+|the\s+|den\s+|dem\s+)?$", before)
+                rf"\b(?:{_START_CUE})\s*:?\s*(?:le\s+|the\s+|den\s+|dem\s+)?$", before)
             deadline_cue = re.search(
-                rf"\b(?:{_DEADLINE_CUE})\s*(?:le\s+|the\s+|den\s+|dem\s+|de\s+)?$", before)
+                rf"\b(?:{_DEADLINE_CUE})\s*:?\s*(?:le\s+|the\s+|den\s+|dem\s+|de\s+)?$", before)
             is_start = start_cue is not None
             has_cue = is_start or deadline_cue is not None
             cue = start_cue or deadline_cue
@@ -615,9 +618,11 @@ def _read_dates(ctx: _Context, today: date, found: list[tuple[str, Found[date]]]
                     else:
                         value = today + relativedelta(months=n)
                     score = 0.9
-                elif kind == "next-week":
-                    monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
-                    value = monday if is_start else monday + timedelta(days=4)
+                elif kind in ("next-week", "this-week"):
+                    monday = today - timedelta(days=today.weekday())
+                    if kind == "next-week":
+                        monday += timedelta(weeks=1)
+                    value = monday if is_start else max(today, monday + timedelta(days=4))
                     score = 0.9
             except (ValueError, OverflowError):
                 value = None
@@ -790,8 +795,8 @@ def parse_need(text: str, *, taxonomy: Taxonomy, today: date,
     dates: list[tuple[str, Found[date]]] = []
     _read_dates(ctx, today, dates)
     tolerance = _read_tolerance(ctx)
+    diameter, wall = _read_diameter(ctx)
     dimensions = _read_dimensions(ctx)
-    diameter = _read_diameter(ctx)
     quantity = _read_quantity(ctx, _QUANTITY_UNIT, 1.0)
     if quantity is None:
         quantity = _read_quantity(ctx, _QUANTITY_CUE, 0.9)
@@ -800,7 +805,7 @@ def parse_need(text: str, *, taxonomy: Taxonomy, today: date,
     hits = _read_terms(ctx, matcher)
     for hit in hits:
         ctx.take(hit.start, hit.end)
-    thickness = _read_thickness(ctx, lengths, hits)
+    thickness = wall or _read_thickness(ctx, lengths, hits)
     if quantity is None:
         quantity = _read_noun_quantity(ctx)
 
@@ -987,7 +992,8 @@ def _read_dimensions(ctx: _Context) -> Found[tuple[float, ...]] | None:
     return None
 
 
-def _read_diameter(ctx: _Context) -> Found[float] | None:
+def _read_diameter(ctx: _Context) -> tuple[Found[float] | None, Found[float] | None]:
+    """The diameter, and the wall thickness of a tube written "Ø 25 x 1,5 mm"."""
     for match in _DIAMETER.finditer(ctx.folded):
         value = _number(match.group("n"))
         if value is None or ctx.is_taken(*match.span()):
@@ -996,9 +1002,18 @@ def _read_diameter(ctx: _Context) -> Found[float] | None:
         while ctx.folded[end - 1] == " ":
             end -= 1
         ctx.take(match.start(), end)
-        return Found(_to_mm(value, match.group("unit")),
-                     ctx.evidence(match.start(), end, 1.0, "pattern"))
-    return None
+        wall = None
+        if match.group("wall"):
+            wall_value = _number(match.group("wall"), grouping=False)
+            if wall_value is not None:
+                unit = match.group("wall_unit") or match.group("unit")
+                wall = Found(_to_mm(wall_value, unit),
+                             ctx.evidence(match.start("wall"), end, 0.8, "pattern"))
+            end = match.end("n")
+        unit = match.group("unit") or match.group("wall_unit")
+        return (Found(_to_mm(value, unit), ctx.evidence(match.start(), end, 1.0, "pattern")),
+                wall)
+    return None, None
 
 
 def _read_lengths(ctx: _Context) -> list[tuple[int, int, float]]:
