@@ -539,3 +539,10 @@ def test_a_coated_material_is_no_coating_step(taxonomy):
 ])
 def test_reads_lead_times_and_weeks(text, deadline, taxonomy):
     assert parse(text, taxonomy).deadline.value == deadline
+
+
+def test_the_term_index_is_built_once_per_taxonomy(taxonomy):
+    from fabshare.demand.parsing import _matcher
+
+    assert _matcher(taxonomy) is _matcher(taxonomy)
+    assert _matcher(load_taxonomy()) is _matcher(taxonomy)  # an equal copy shares it

@@ -358,17 +358,27 @@ def _variants(term: str) -> Iterable[str]:
                 yield piece
 
 
-_MATCHERS: dict[int, tuple[Taxonomy, _Matcher]] = {}
+_MATCHERS: dict[int, tuple[Taxonomy, _Matcher]] = {}  # by the taxonomy object
+_MATCHERS_BY_TERMS: dict[tuple, _Matcher] = {}  # by its content, for equal copies
 
 
 def _matcher(taxonomy: Taxonomy) -> _Matcher:
+    """The matcher for ``taxonomy``, built once: the same object costs a dict lookup; an
+    equal copy (a taxonomy loaded again) costs one pass over its terms (about 5 ms)."""
     cached = _MATCHERS.get(id(taxonomy))
-    if cached is None or cached[0] is not taxonomy:
-        if len(_MATCHERS) > 8:
-            _MATCHERS.clear()
-        cached = (taxonomy, _Matcher(taxonomy))
-        _MATCHERS[id(taxonomy)] = cached
-    return cached[1]
+    if cached is not None and cached[0] is taxonomy:
+        return cached[1]
+    key = (tuple(taxonomy.all_terms()), tuple((m.code, m.family) for m in taxonomy.materials),
+           tuple((p.code, p.parent) for p in taxonomy.processes))
+    matcher = _MATCHERS_BY_TERMS.get(key)
+    if matcher is None:
+        if len(_MATCHERS_BY_TERMS) >= 4:
+            _MATCHERS_BY_TERMS.clear()
+        matcher = _MATCHERS_BY_TERMS[key] = _Matcher(taxonomy)
+    if len(_MATCHERS) >= 16:
+        _MATCHERS.clear()
+    _MATCHERS[id(taxonomy)] = (taxonomy, matcher)
+    return matcher
 
 
 # -- scanning ------------------------------------------------------------------------------
