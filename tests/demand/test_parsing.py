@@ -281,7 +281,9 @@ def test_the_issue_example_quotes_its_sources(taxonomy):
 
 
 @pytest.mark.parametrize(("text", "process"), [
-    ("lazer cutting of brackets", "laser-cutting"),  # typo
+    ("lasersnijen van beugels", "laser-cutting"),  # typo
+    ("Poedercoatten", "powder-coating"),
+    ("the parts must be deburred", "vibratory-finishing"),
     ("Lasersnijdne van plaatwerk", "laser-cutting"),  # transposed letters
     ("fraissage de pièces", "milling"),  # doubled letter
     ("Schweissen von Rahmen", "welding"),  # ß written ss
@@ -302,6 +304,8 @@ def test_reads_spelling_variants_and_typos(text, process, taxonomy):
 
 @pytest.mark.parametrize("text", [
     "We will call you later about the price",  # "later" is no typo of "laser"
+    "de trapbomen en de bomen in de tuin",  # "bomen" is no typo of "boren"
+    "we are a robotics startup",
     "Et voilà, merci",  # "ET" is eddy current testing only in capitals
     "Am 3. Mai",  # "AM" is additive manufacturing only in capitals
     "the end",  # "END" (contrôle non destructif) only in capitals
@@ -546,3 +550,9 @@ def test_the_term_index_is_built_once_per_taxonomy(taxonomy):
 
     assert _matcher(taxonomy) is _matcher(taxonomy)
     assert _matcher(load_taxonomy()) is _matcher(taxonomy)  # an equal copy shares it
+
+
+def test_mid_month_is_the_fifteenth(taxonomy):
+    parsed = parse("Angebot bis Mitte Januar", taxonomy)
+    assert parsed.deadline.value == date(2027, 1, 15)
+    assert parsed.deadline.evidence.text == "Mitte Januar"

@@ -222,7 +222,7 @@ scheren lochen pons vouwen ontspannen verouderen tekenen engineering montage fin
 vibration traction poli scie rivet presse coating essais testen pressen laser plasma
 marking markeren markieren assembling connecting collage studies ingenierie simulation
 solder weld ultrasonic prototype prototypes prototypen prototyp muster drucken schneiden snijden
-cutting
+cutting robotics robotica robotik robotique
 """) - {"laser", "plasma", "weld", "cutting", "snijden", "schneiden", "collage",
                 "montage", "simulation"}
 
@@ -599,7 +599,11 @@ def _read_dates(ctx: _Context, today: date, found: list[tuple[str, Found[date]]]
                         score = 0.6
                     month = _MONTH_OF[name]
                     year = _year(groups["year"])
-                    if is_start:
+                    mid = re.search(r"\b(?:mid|mitte|medio|half|mi|midden)[\s-]*$", before)
+                    if mid:
+                        value = _day(today, 15, month, year)
+                        start = start - len(before) + mid.start()
+                    elif is_start:
                         value = _next_month_start(today, month, year)
                     elif _BEFORE_CUE.search(before):
                         first = date(year, month, 1) if year else date(today.year, month, 1)
@@ -741,6 +745,11 @@ def _analyse_word(matcher: _Matcher, word: str, start: int, end: int) -> _Hit | 
                 and not any(e.acronym for e in matcher.entries[(stem,)]):
             return _Hit(start, end, tuple(matcher.entries[(stem,)]), 0.9, "inflection",
                         (stem,))
+    # English participles of "-ing" terms: "deburred" for "deburring".
+    if word.endswith("ed") and (word[:-2] + "ing",) in matcher.entries \
+            and word[:-2] + "ing" not in _AMBIGUOUS:
+        term = word[:-2] + "ing"
+        return _Hit(start, end, tuple(matcher.entries[(term,)]), 0.9, "inflection", (term,))
     # Compound: starts or ends with a term of five letters or more.
     best: tuple[int, str] | None = None
     for cut in range(len(word) - 3, 4, -1):
@@ -761,6 +770,8 @@ def _analyse_word(matcher: _Matcher, word: str, start: int, end: int) -> _Hit | 
         return _Hit(fstart, fend, tuple(matcher.entries[(term,)]), 0.85, "compound",
                     (term,))
     # Typo.
+    if len(word) < 6:  # too short to tell a typo from another word ("bomen", "boren")
+        return None
     max_edits = 1 if len(word) <= 8 else 2
     candidates = [term for size in range(len(word) - max_edits, len(word) + max_edits + 1)
                   for term in matcher.fuzzy_by_key.get((word[0], size), ())]
