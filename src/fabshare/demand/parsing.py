@@ -13,15 +13,18 @@ Vocabulary
     Text and terms are folded the same way: case, accents (é → e, ß → ss) and punctuation
     between words do not matter. A term matches when all its words appear in a row:
     - exactly (score 1.0);
-    - inflected: the word is the term plus a short ending ("gelaste", "pliées", "milled");
+    - inflected: the word is the term plus a short ending ("gelaste", "pliées"), or an
+      English participle of an "-ing" term ("deburred") (0.9);
     - in a compound: a word starts or ends with a term of 5+ letters ("Edelstahlblech",
       "RVS-plaat" is two words anyway) (0.85);
-    - with a typo: one edit for words of 5–8 letters, two for longer ones, first letter
-      right, never for common words of the four languages (0.9 × similarity).
+    - with a typo: one edit for words of 6–8 letters, two for longer ones, first letter
+      right, never for common words of the four languages or what parts are called
+      (0.9 × similarity).
     Acronyms of three letters or fewer ("ET", "AM", "PC", "END") match only when written in
     capitals, and a few terms that are everyday words ("tour", "plans", "zetten",
-    "Muster") are never read alone. The longest match wins; a term shared by several
-    materials of one family ("RVS", "inox", "alu", "Edelstahl") gives the family only.
+    "Muster", "robotics", "prototypes") are never read alone. The longest match wins; a
+    term shared by several materials of one family ("RVS", "inox", "alu", "Edelstahl")
+    gives the family only.
 
 Steps
     One step per process, in the order the text first names it. A process named together
@@ -45,19 +48,22 @@ Limits
     mm). Diameter "Ø 20", "⌀20 mm", "diameter/diamètre/Durchmesser 20". Thickness: a
     length near a thickness word (dik, dikte, thick, épaisseur, ép., dick, stark, Stärke,
     Wandstärke, t=) or next to a sheet word or a material ("3 mm stainless", "tôle de 2
-    mm", "Blech 2 mm"). Tolerance "±0,05 mm", "+/- 0.1", "+-50 µm", "tolerantie/tolérance/
-    Toleranz/tolerance 0,02" in mm (µm divided by 1000).
+    mm", "Blech 2 mm"); a tube "Ø 25 x 1,5 mm" gives diameter 25 and wall thickness 1.5.
+    Tolerance "±0,05 mm", "+/- 0.1", "+-50 µm", "tolerantie/tolérance/Toleranz/tolerance
+    0,02" in mm (µm divided by 1000). Each is the first one the text names.
 
 Dates (relative to ``today``; a month or day already past means next year)
     - "voor/before/avant/vor/bis/by/tegen/d'ici MONTH" → the last day of the month before
       ("before March" → 28 or 29 February);
     - "eind/end of/fin/Ende MONTH", "in/en/im MONTH" → the last day of that month;
+    - "mid/medio/mi-/Mitte MONTH" → the 15th;
     - "15 March", "March 15", "15 maart", "15. März", "le 15 mars" → that day;
     - ISO "2027-03-15", "15/03/2027", "15.03.2027", "15-3-27", "15/03" → that day;
     - "week 12", "wk 12", "KW 12", "semaine 12" → Friday of that ISO week (Monday with a
       start word);
-    - "within/binnen/d'ici/innerhalb (von) / in / over / dans N days|weeks|months" (also
-      working days) → today + N; "next week" → Friday of next week.
+    - "within/binnen/d'ici/innerhalb (von) / in / over / dans N days|weeks|months" and
+      "délai/levertijd/lead time/Lieferzeit N …" (also working days) → today + N;
+      "next week" → Friday of next week; "this week" → its Friday (today if later).
     With a start word (from, vanaf, à partir de, dès, ab, after, na, après, nach, not before,
     frühestens) a date is the earliest start (a month gives its first day); otherwise it is
     the deadline. The first deadline and the first start are kept.
@@ -140,8 +146,8 @@ class ParsedNeed:
     text: str
     language: str | None = None
     steps: tuple[SuggestedStep, ...] = ()
-    materials: tuple[Found[str], ...] = ()  # material codes, then family codes, text order
-    material_families: tuple[Found[str], ...] = ()
+    materials: tuple[Found[str], ...] = ()  # material codes named, text order
+    material_families: tuple[Found[str], ...] = ()  # their families and families named
     quantity: Found[int] | None = None
     dimensions_mm: Found[tuple[float, ...]] | None = None
     thickness_mm: Found[float] | None = None
