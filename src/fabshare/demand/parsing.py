@@ -406,6 +406,9 @@ class _Context:
         end = self.origin[fend - 1] + 1
         return Evidence(self.text[start:end], start, end, round(score, 3), rule)
 
+    def hit_evidence(self, hit: _Hit) -> Evidence:
+        return self.evidence(hit.start, hit.end, hit.score, hit.rule)
+
     def is_taken(self, start: int, end: int) -> bool:
         return any(self.taken[max(start, 0):end])
 
@@ -841,14 +844,13 @@ def parse_need(text: str, *, taxonomy: Taxonomy, today: date,
     certifications: list[Found[str]] = []
     terms: list[Found[str]] = []
     for hit in hits:
-        evidence = ctx.evidence(hit.start, hit.end, hit.score, hit.rule)
+        evidence = ctx.hit_evidence(hit)
         for entry in hit.entries:
             for code in entry.codes:
                 terms.append(Found(f"{entry.kind}:{code}", evidence))
         kinds = {e.kind: e for e in hit.entries}
         if "process" in kinds:
-            for code in kinds["process"].codes[:1] if len(kinds["process"].codes) == 1 else \
-                    _most_specific(matcher, kinds["process"].codes):
+            for code in _most_specific(matcher, kinds["process"].codes):
                 process_hits.append((hit, code))
         elif "material_family" in kinds or "material" in kinds:
             material_hits.append((hit, *_material_of(matcher, kinds)))
@@ -864,11 +866,11 @@ def parse_need(text: str, *, taxonomy: Taxonomy, today: date,
         material = family = None
         if mat is not None:
             mhit, mcode, mfamily = mat
-            mevidence = ctx.evidence(mhit.start, mhit.end, mhit.score, mhit.rule)
+            mevidence = ctx.hit_evidence(mhit)
             material = Found(mcode, mevidence) if mcode else None
             family = Found(mfamily, mevidence) if mfamily else None
         step_list.append(SuggestedStep(
-            process=Found(code, ctx.evidence(hit.start, hit.end, hit.score, hit.rule)),
+            process=Found(code, ctx.hit_evidence(hit)),
             material=material, material_family=family, quantity=quantity,
             part_size_mm=dimensions, thickness_mm=thickness, diameter_mm=diameter,
             tolerance_mm=tolerance))
@@ -876,10 +878,8 @@ def parse_need(text: str, *, taxonomy: Taxonomy, today: date,
     deadline = next((f for role, f in sorted(dates, key=_date_order) if role == "deadline"),
                     None)
     earliest = next((f for role, f in sorted(dates, key=_date_order) if role == "start"), None)
-    material_found = tuple(_dedupe(Found(c, ctx.evidence(h.start, h.end, h.score, h.rule))
-                                   for h, c, _ in materials if c))
-    family_found = tuple(_dedupe(Found(f, ctx.evidence(h.start, h.end, h.score, h.rule))
-                                 for h, _, f in materials if f))
+    material_found = tuple(_dedupe(Found(c, ctx.hit_evidence(h)) for h, c, _ in materials if c))
+    family_found = tuple(_dedupe(Found(f, ctx.hit_evidence(h)) for h, _, f in materials if f))
     return ParsedNeed(
         text=text,
         language=language or _detect_language(matcher, folded, hits),
