@@ -13,15 +13,18 @@ Vocabulary
     Text and terms are folded the same way: case, accents (é → e, ß → ss) and punctuation
     between words do not matter. A term matches when all its words appear in a row:
     - exactly (score 1.0);
-    - inflected: the word is the term plus a short ending ("gelaste", "pliées", "milled");
+    - inflected: the word is the term plus a short ending ("gelaste", "pliées"), or an
+      English participle of an "-ing" term ("deburred") (0.9);
     - in a compound: a word starts or ends with a term of 5+ letters ("Edelstahlblech",
       "RVS-plaat" is two words anyway) (0.85);
-    - with a typo: one edit for words of 5–8 letters, two for longer ones, first letter
-      right, never for common words of the four languages (0.9 × similarity).
+    - with a typo: one edit for words of 6–8 letters, two for longer ones, first letter
+      right, never for common words of the four languages or what parts are called
+      (0.9 × similarity).
     Acronyms of three letters or fewer ("ET", "AM", "PC", "END") match only when written in
     capitals, and a few terms that are everyday words ("tour", "plans", "zetten",
-    "Muster") are never read alone. The longest match wins; a term shared by several
-    materials of one family ("RVS", "inox", "alu", "Edelstahl") gives the family only.
+    "Muster", "robotics", "prototypes") are never read alone. The longest match wins; a
+    term shared by several materials of one family ("RVS", "inox", "alu", "Edelstahl")
+    gives the family only.
 
 Steps
     One step per process, in the order the text first names it. A process named together
@@ -45,19 +48,22 @@ Limits
     mm). Diameter "Ø 20", "⌀20 mm", "diameter/diamètre/Durchmesser 20". Thickness: a
     length near a thickness word (dik, dikte, thick, épaisseur, ép., dick, stark, Stärke,
     Wandstärke, t=) or next to a sheet word or a material ("3 mm stainless", "tôle de 2
-    mm", "Blech 2 mm"). Tolerance "±0,05 mm", "+/- 0.1", "+-50 µm", "tolerantie/tolérance/
-    Toleranz/tolerance 0,02" in mm (µm divided by 1000).
+    mm", "Blech 2 mm"); a tube "Ø 25 x 1,5 mm" gives diameter 25 and wall thickness 1.5.
+    Tolerance "±0,05 mm", "+/- 0.1", "+-50 µm", "tolerantie/tolérance/Toleranz/tolerance
+    0,02" in mm (µm divided by 1000). Each is the first one the text names.
 
 Dates (relative to ``today``; a month or day already past means next year)
     - "voor/before/avant/vor/bis/by/tegen/d'ici MONTH" → the last day of the month before
       ("before March" → 28 or 29 February);
     - "eind/end of/fin/Ende MONTH", "in/en/im MONTH" → the last day of that month;
+    - "mid/medio/mi-/Mitte MONTH" → the 15th;
     - "15 March", "March 15", "15 maart", "15. März", "le 15 mars" → that day;
     - ISO "2027-03-15", "15/03/2027", "15.03.2027", "15-3-27", "15/03" → that day;
     - "week 12", "wk 12", "KW 12", "semaine 12" → Friday of that ISO week (Monday with a
       start word);
-    - "within/binnen/d'ici/innerhalb (von) / in / over / dans N days|weeks|months" (also
-      working days) → today + N; "next week" → Friday of next week.
+    - "within/binnen/d'ici/innerhalb (von) / in / over / dans N days|weeks|months" and
+      "délai/levertijd/lead time/Lieferzeit N …" (also working days) → today + N;
+      "next week" → Friday of next week; "this week" → its Friday (today if later).
     With a start word (from, vanaf, à partir de, dès, ab, after, na, après, nach, not before,
     frühestens) a date is the earliest start (a month gives its first day); otherwise it is
     the deadline. The first deadline and the first start are kept.
@@ -140,8 +146,8 @@ class ParsedNeed:
     text: str
     language: str | None = None
     steps: tuple[SuggestedStep, ...] = ()
-    materials: tuple[Found[str], ...] = ()  # material codes, then family codes, text order
-    material_families: tuple[Found[str], ...] = ()
+    materials: tuple[Found[str], ...] = ()  # material codes named, text order
+    material_families: tuple[Found[str], ...] = ()  # their families and families named
     quantity: Found[int] | None = None
     dimensions_mm: Found[tuple[float, ...]] | None = None
     thickness_mm: Found[float] | None = None
@@ -200,6 +206,7 @@ def fold(text: str) -> str:
     return _fold(text)[0]
 
 
+_LONG_DIGITS = re.compile(r"\d{16,}")
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*")
 
 
@@ -221,7 +228,7 @@ scheren lochen pons vouwen ontspannen verouderen tekenen engineering montage fin
 vibration traction poli scie rivet presse coating essais testen pressen laser plasma
 marking markeren markieren assembling connecting collage studies ingenierie simulation
 solder weld ultrasonic prototype prototypes prototypen prototyp muster drucken schneiden snijden
-cutting
+cutting robotics robotica robotik robotique
 """) - {"laser", "plasma", "weld", "cutting", "snijden", "schneiden", "collage",
                 "montage", "simulation"}
 
@@ -234,8 +241,16 @@ _LOWERCASE_ACRONYMS = frozenset({"rvs", "cnc", "pvc", "tig", "mig", "wig", "pom"
                                  "gfk", "hdpe", "inox", "alu", "pmma", "ptfe", "petg",
                                  "edm", "mim", "niro", "iatf", "haccp", "vca", "ktl"})
 
+# What parts are called: never corrected as typos, but the noun after a quantity.
+_PART_NOUNS = _wordset("""
+rahmen gehause gehausen halter platte flansche flanschen wellen rohre ringe buchsen teile
+frames housings brackets bracket shafts tubes rings bushes covers plates panels beams parts
+beugels kader kaders behuizingen assen bussen buizen ringen platen balken onderdelen delen
+cadres boitiers supports axes bagues tubes profils capots pieces
+""")
+
 # Common words of the four languages: never corrected as typos, never a quantity's noun.
-_COMMON = _wordset("""
+_COMMON = _PART_NOUNS | _wordset("""
 a an and are as at be been but by can do for from have how i if in into is it its need needs
 of on or our per please should so than that the their them then there these they this those
 to up us was we what when which will with would you your about after before also any each
@@ -318,6 +333,11 @@ class _Matcher:
         self.fuzzy_vocabulary = [w for w in singles
                                  if len(w) >= 5 and not w.isdigit() and w not in _AMBIGUOUS
                                  and (w, ) not in acronyms]
+        by_key: dict[tuple[str, int], list[str]] = {}
+        for w in self.fuzzy_vocabulary:
+            by_key.setdefault((w[0], len(w)), []).append(w)
+        self.fuzzy_by_key = by_key
+        self.word_cache: dict[str, tuple | None] = {}
         self.compound_vocabulary = frozenset(
             w for w in singles if len(w) >= 5 and not any(c.isdigit() for c in w)
             and w not in _AMBIGUOUS)
@@ -344,17 +364,27 @@ def _variants(term: str) -> Iterable[str]:
                 yield piece
 
 
-_MATCHERS: dict[int, tuple[Taxonomy, _Matcher]] = {}
+_MATCHERS: dict[int, tuple[Taxonomy, _Matcher]] = {}  # by the taxonomy object
+_MATCHERS_BY_TERMS: dict[tuple, _Matcher] = {}  # by its content, for equal copies
 
 
 def _matcher(taxonomy: Taxonomy) -> _Matcher:
+    """The matcher for ``taxonomy``, built once: the same object costs a dict lookup; an
+    equal copy (a taxonomy loaded again) costs one pass over its terms (about 5 ms)."""
     cached = _MATCHERS.get(id(taxonomy))
-    if cached is None or cached[0] is not taxonomy:
-        if len(_MATCHERS) > 8:
-            _MATCHERS.clear()
-        cached = (taxonomy, _Matcher(taxonomy))
-        _MATCHERS[id(taxonomy)] = cached
-    return cached[1]
+    if cached is not None and cached[0] is taxonomy:
+        return cached[1]
+    key = (tuple(taxonomy.all_terms()), tuple((m.code, m.family) for m in taxonomy.materials),
+           tuple((p.code, p.parent) for p in taxonomy.processes))
+    matcher = _MATCHERS_BY_TERMS.get(key)
+    if matcher is None:
+        if len(_MATCHERS_BY_TERMS) >= 4:
+            _MATCHERS_BY_TERMS.clear()
+        matcher = _MATCHERS_BY_TERMS[key] = _Matcher(taxonomy)
+    if len(_MATCHERS) >= 16:
+        _MATCHERS.clear()
+    _MATCHERS[id(taxonomy)] = (taxonomy, matcher)
+    return matcher
 
 
 # -- scanning ------------------------------------------------------------------------------
@@ -365,7 +395,10 @@ class _Context:
     text: str
     folded: str
     origin: list[int]
-    taken: list[tuple[int, int]] = field(default_factory=list)  # folded spans already read
+    taken: bytearray = field(default_factory=bytearray)  # 1 where the folded text was read
+
+    def __post_init__(self):
+        self.taken = bytearray(len(self.folded))
 
     def evidence(self, fstart: int, fend: int, score: float, rule: str) -> Evidence:
         """Evidence for the folded span [fstart, fend)."""
@@ -373,11 +406,14 @@ class _Context:
         end = self.origin[fend - 1] + 1
         return Evidence(self.text[start:end], start, end, round(score, 3), rule)
 
+    def hit_evidence(self, hit: _Hit) -> Evidence:
+        return self.evidence(hit.start, hit.end, hit.score, hit.rule)
+
     def is_taken(self, start: int, end: int) -> bool:
-        return any(s < end and start < e for s, e in self.taken)
+        return any(self.taken[max(start, 0):end])
 
     def take(self, start: int, end: int) -> None:
-        self.taken.append((start, end))
+        self.taken[start:end] = b"\x01" * (end - start)
 
 
 _NUMBER = r"\d{1,3}(?:[.,' ]\d{3})+(?![.,]?\d)|\d+(?:[.,]\d+)?"
@@ -405,11 +441,12 @@ _TOLERANCE = re.compile(
     r"(?:(?:\+/-|\+-|±|\+ /- )\s*|\b(?:tolerantie|tolerance|toleranz|tol\.?)\s*(?:van|of|de|von|:)?"
     r"\s*(?:\+/-|\+-|±)?\s*)(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>mm|µm|um|μm|micron)?")
 _DIMENSIONS = re.compile(
-    rf"(?P<a>{_NUMBER})\s*(?:mm|cm|m)?\s*[x*]\s*(?P<b>{_NUMBER})\s*(?:mm|cm|m)?"
-    rf"(?:\s*[x*]\s*(?P<c>{_NUMBER}))?\s*(?:(?P<unit>mm|cm|m)\b)?")
+    rf"(?P<a>{_NUMBER})\s*(?:(?P<ua>mm|cm|m)\b)?\s*[x*]\s*(?P<b>{_NUMBER})\s*"
+    rf"(?:(?P<ub>mm|cm|m)\b)?(?:\s*[x*]\s*(?P<c>{_NUMBER}))?\s*(?:(?P<unit>mm|cm|m)\b)?")
 _DIAMETER = re.compile(
     rf"(?:[ø⌀∅]|\b(?:diameter|diametre|durchmesser|diam\.?|dia\.?)\s*(?:van|of|de|von|:)?)"
-    rf"\s*(?P<n>{_NUMBER})\s*(?:(?P<unit>mm|cm|m)\b)?")
+    rf"\s*(?P<n>{_NUMBER})\s*(?:(?P<unit>mm|cm|m)\b)?"
+    rf"(?:\s*x\s*(?P<wall>\d+(?:[.,]\d+)?)\s*(?:(?P<wall_unit>mm)\b)?)?")
 _LENGTH = re.compile(rf"(?<![\w.,])(?P<n>{_NUMBER})\s*(?P<unit>mm|cm)\b")
 _THICKNESS_WORD = re.compile(
     r"\b(?:dik|dikte|plaatdikte|thick|thickness|epaisseur|ep\.|dick|dicke|stark|starke|"
@@ -465,20 +502,22 @@ _DATE_PATTERNS = [
     ("dmy", re.compile(r"(?<![\d.,/-])(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})"
                        r"(?:[/.-](?P<year>20\d\d|\d\d))?(?![\d/-]|[.,]\d)")),
     ("end", re.compile(rf"\b{_END_WORD}\s+(?:de\s+|van\s+)?{_MONTH}{_YEAR}")),
-    ("day-month", re.compile(rf"(?<![\d.,])(?P<d>[0-3]?\d)(?:st|nd|rd|th|e|er|ste|de)?\.?"
+    ("day-month", re.compile(rf"(?<![\d.,])(?P<d>\d\d?)(?:st|nd|rd|th|e|er|ste|de)?\.?"
                              rf"(?:\s+of)?\s+{_MONTH}{_YEAR}")),
-    ("month-day", re.compile(rf"\b{_MONTH}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?![\d.,:])"
+    ("month-day", re.compile(rf"\b{_MONTH}\s+(?P<d>\d\d?)(?:st|nd|rd|th)?(?![\d.,:])"
                              rf"(?:,?\s*(?P<year>20\d\d))?")),
     ("week", re.compile(r"\b(?:week|wk|kw|semaine|sem\.|kalenderwoche|calendar week)\s*"
                         r"(?P<w>[0-5]?\d)\b(?:\s*(?P<year>20\d\d))?")),
     ("relative", re.compile(
-        r"\b(?:within|binnen|d'ici|d ici|innerhalb(?: von)?|in|over|dans|sous|en)\s+"
+        r"\b(?:within|binnen|d'ici|d ici|innerhalb(?: von)?|in|over|dans|sous|en|"
+        r"(?:delai|levertijd|lead time|lieferzeit|delivery time|doorlooptijd)\s*:?)\s*"
         r"(?:de\s+|the\s+next\s+|les\s+)?(?P<n>\d{1,3})\s*"
         r"(?P<unit>working days|business days|werkdagen|jours ouvres|jours ouvrables|"
         r"arbeitstagen|arbeitstage|werktagen|werktage|days|dagen|jours|tagen|tage|"
         r"weeks|weken|semaines|wochen|months|maanden|mois|monaten|monate)\b")),
     ("next-week", re.compile(r"\b(?:next week|volgende week|semaine prochaine|"
                              r"la semaine prochaine|nachste woche|kommende woche)\b")),
+    ("this-week", re.compile(r"\b(?:this week|deze week|cette semaine|diese woche)\b")),
     ("month", re.compile(rf"\b{_MONTH}{_YEAR}")),
 ]
 
@@ -534,11 +573,13 @@ def _read_dates(ctx: _Context, today: date, found: list[tuple[str, Found[date]]]
             if ctx.is_taken(start, end):
                 continue
             before = folded[max(0, start - 24):start]
-            is_start = re.search(rf"\b(?:{_START_CUE})\s*(?:le\s+|the\s+|den\s+|dem\s+)?$",
-                                 before) is not None
-            has_cue = is_start or re.search(
-                rf"\b(?:{_DEADLINE_CUE})\s*(?:le\s+|the\s+|den\s+|dem\s+|de\s+)?$",
-                before) is not None
+            start_cue = re.search(
+                rf"\b(?:{_START_CUE})\s*:?\s*(?:le\s+|the\s+|den\s+|dem\s+)?$", before)
+            deadline_cue = re.search(
+                rf"\b(?:{_DEADLINE_CUE})\s*:?\s*(?:le\s+|the\s+|den\s+|dem\s+|de\s+)?$", before)
+            is_start = start_cue is not None
+            has_cue = is_start or deadline_cue is not None
+            cue = start_cue or deadline_cue
             groups = match.groupdict()
             value: date | None = None
             score = 0.9 if has_cue else 0.7
@@ -567,7 +608,11 @@ def _read_dates(ctx: _Context, today: date, found: list[tuple[str, Found[date]]]
                         score = 0.6
                     month = _MONTH_OF[name]
                     year = _year(groups["year"])
-                    if is_start:
+                    mid = re.search(r"\b(?:mid|mitte|medio|half|mi|midden)[\s-]*$", before)
+                    if mid:
+                        value = _day(today, 15, month, year)
+                        start = start - len(before) + mid.start()
+                    elif is_start:
                         value = _next_month_start(today, month, year)
                     elif _BEFORE_CUE.search(before):
                         first = date(year, month, 1) if year else date(today.year, month, 1)
@@ -596,16 +641,22 @@ def _read_dates(ctx: _Context, today: date, found: list[tuple[str, Found[date]]]
                     else:
                         value = today + relativedelta(months=n)
                     score = 0.9
-                elif kind == "next-week":
-                    monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
-                    value = monday if is_start else monday + timedelta(days=4)
+                elif kind in ("next-week", "this-week"):
+                    monday = today - timedelta(days=today.weekday())
+                    if kind == "next-week":
+                        monday += timedelta(weeks=1)
+                    value = monday if is_start else max(today, monday + timedelta(days=4))
                     score = 0.9
             except (ValueError, OverflowError):
                 value = None
             if value is None:
+                if kind in ("dmy", "day-month", "month-day"):
+                    ctx.take(start, end)  # an impossible date is no month name either
                 continue
             if folded[end - 1] == "." and groups.get("month") not in _MONTH_ABBREVIATIONS:
                 end -= 1
+            if cue is not None and not ctx.is_taken(start - len(before) + cue.start(), start):
+                start = start - len(before) + cue.start()  # show the cue word too
             ctx.take(start, end)
             role = "start" if is_start else "deadline"
             found.append((role, Found(value, ctx.evidence(start, end, score, "pattern"))))
@@ -670,6 +721,25 @@ def _phrase_at(ctx, matcher: _Matcher, tokens, i) -> tuple[_Hit, int] | None:
 
 
 def _single_word(ctx, matcher: _Matcher, word: str, start: int, end: int) -> _Hit | None:
+    """A term read from one word that is not a term itself; cached per matcher, since the
+    answer depends on the word only."""
+    cache = matcher.word_cache
+    if word not in cache:
+        if len(cache) > 50_000:
+            cache.clear()
+        hit = _analyse_word(matcher, word, 0, len(word))
+        cache[word] = None if hit is None else (hit.start, hit.end, hit.entries, hit.score,
+                                                hit.rule, hit.phrase)
+    found = cache[word]
+    if found is None:
+        return None
+    rel_start, rel_end, entries, score, rule, phrase = found
+    return _Hit(start + rel_start, start + rel_end, entries, score, rule, phrase)
+
+
+def _analyse_word(matcher: _Matcher, word: str, start: int, end: int) -> _Hit | None:
+    if len(word) > 60:  # no term is that long; a compound or typo check would be wasted
+        return None
     if word in _FAMILY_ALIASES:
         entry = _Entry("material_family", (_FAMILY_ALIASES[word],), False)
         return _Hit(start, end, (entry,), 0.9, "inflection")
@@ -684,6 +754,11 @@ def _single_word(ctx, matcher: _Matcher, word: str, start: int, end: int) -> _Hi
                 and not any(e.acronym for e in matcher.entries[(stem,)]):
             return _Hit(start, end, tuple(matcher.entries[(stem,)]), 0.9, "inflection",
                         (stem,))
+    # English participles of "-ing" terms: "deburred" for "deburring".
+    if word.endswith("ed") and (word[:-2] + "ing",) in matcher.entries \
+            and word[:-2] + "ing" not in _AMBIGUOUS:
+        term = word[:-2] + "ing"
+        return _Hit(start, end, tuple(matcher.entries[(term,)]), 0.9, "inflection", (term,))
     # Compound: starts or ends with a term of five letters or more.
     best: tuple[int, str] | None = None
     for cut in range(len(word) - 3, 4, -1):
@@ -704,9 +779,13 @@ def _single_word(ctx, matcher: _Matcher, word: str, start: int, end: int) -> _Hi
         return _Hit(fstart, fend, tuple(matcher.entries[(term,)]), 0.85, "compound",
                     (term,))
     # Typo.
+    if len(word) < 6:  # too short to tell a typo from another word ("bomen", "boren")
+        return None
     max_edits = 1 if len(word) <= 8 else 2
-    choice = fuzz_process.extractOne(word, matcher.fuzzy_vocabulary,
-                                     scorer=Levenshtein.distance, score_cutoff=max_edits)
+    candidates = [term for size in range(len(word) - max_edits, len(word) + max_edits + 1)
+                  for term in matcher.fuzzy_by_key.get((word[0], size), ())]
+    choice = fuzz_process.extractOne(word, candidates, scorer=Levenshtein.distance,
+                                     score_cutoff=max_edits) if candidates else None
     if choice is not None:
         term, distance, _ = choice
         if term[0] == word[0] and abs(len(term) - len(word)) <= max_edits and distance > 0:
@@ -735,6 +814,9 @@ def parse_need(text: str, *, taxonomy: Taxonomy, today: date,
         language = None if language[:2] not in LANGUAGES else language[:2]
     matcher = _matcher(taxonomy)
     folded, origin = _fold(text)
+    # A run of more than 15 digits is no number anyone means, and would make the number
+    # patterns quadratic: blank it (same length, so positions still map back).
+    folded = _LONG_DIGITS.sub(lambda m: "#" * len(m.group()), folded)
     ctx = _Context(text, folded, origin)
     if not folded.strip():
         return ParsedNeed(text=text, language=language, truncated=truncated)
@@ -743,8 +825,8 @@ def parse_need(text: str, *, taxonomy: Taxonomy, today: date,
     dates: list[tuple[str, Found[date]]] = []
     _read_dates(ctx, today, dates)
     tolerance = _read_tolerance(ctx)
+    diameter, wall = _read_diameter(ctx)
     dimensions = _read_dimensions(ctx)
-    diameter = _read_diameter(ctx)
     quantity = _read_quantity(ctx, _QUANTITY_UNIT, 1.0)
     if quantity is None:
         quantity = _read_quantity(ctx, _QUANTITY_CUE, 0.9)
@@ -753,7 +835,7 @@ def parse_need(text: str, *, taxonomy: Taxonomy, today: date,
     hits = _read_terms(ctx, matcher)
     for hit in hits:
         ctx.take(hit.start, hit.end)
-    thickness = _read_thickness(ctx, lengths, hits)
+    thickness = wall or _read_thickness(ctx, lengths, hits)
     if quantity is None:
         quantity = _read_noun_quantity(ctx)
 
@@ -762,14 +844,13 @@ def parse_need(text: str, *, taxonomy: Taxonomy, today: date,
     certifications: list[Found[str]] = []
     terms: list[Found[str]] = []
     for hit in hits:
-        evidence = ctx.evidence(hit.start, hit.end, hit.score, hit.rule)
+        evidence = ctx.hit_evidence(hit)
         for entry in hit.entries:
             for code in entry.codes:
                 terms.append(Found(f"{entry.kind}:{code}", evidence))
         kinds = {e.kind: e for e in hit.entries}
         if "process" in kinds:
-            for code in kinds["process"].codes[:1] if len(kinds["process"].codes) == 1 else \
-                    _most_specific(matcher, kinds["process"].codes):
+            for code in _most_specific(matcher, kinds["process"].codes):
                 process_hits.append((hit, code))
         elif "material_family" in kinds or "material" in kinds:
             material_hits.append((hit, *_material_of(matcher, kinds)))
@@ -785,11 +866,11 @@ def parse_need(text: str, *, taxonomy: Taxonomy, today: date,
         material = family = None
         if mat is not None:
             mhit, mcode, mfamily = mat
-            mevidence = ctx.evidence(mhit.start, mhit.end, mhit.score, mhit.rule)
+            mevidence = ctx.hit_evidence(mhit)
             material = Found(mcode, mevidence) if mcode else None
             family = Found(mfamily, mevidence) if mfamily else None
         step_list.append(SuggestedStep(
-            process=Found(code, ctx.evidence(hit.start, hit.end, hit.score, hit.rule)),
+            process=Found(code, ctx.hit_evidence(hit)),
             material=material, material_family=family, quantity=quantity,
             part_size_mm=dimensions, thickness_mm=thickness, diameter_mm=diameter,
             tolerance_mm=tolerance))
@@ -797,10 +878,8 @@ def parse_need(text: str, *, taxonomy: Taxonomy, today: date,
     deadline = next((f for role, f in sorted(dates, key=_date_order) if role == "deadline"),
                     None)
     earliest = next((f for role, f in sorted(dates, key=_date_order) if role == "start"), None)
-    material_found = tuple(_dedupe(Found(c, ctx.evidence(h.start, h.end, h.score, h.rule))
-                                   for h, c, _ in materials if c))
-    family_found = tuple(_dedupe(Found(f, ctx.evidence(h.start, h.end, h.score, h.rule))
-                                 for h, _, f in materials if f))
+    material_found = tuple(_dedupe(Found(c, ctx.hit_evidence(h)) for h, c, _ in materials if c))
+    family_found = tuple(_dedupe(Found(f, ctx.hit_evidence(h)) for h, _, f in materials if f))
     return ParsedNeed(
         text=text,
         language=language or _detect_language(matcher, folded, hits),
@@ -933,14 +1012,15 @@ def _read_dimensions(ctx: _Context) -> Found[tuple[float, ...]] | None:
         numbers = [_number(match.group(g)) for g in ("a", "b", "c") if match.group(g)]
         if any(n is None or n <= 0 for n in numbers):
             continue
-        unit = match.group("unit")
+        unit = match.group("unit") or match.group("ub") or match.group("ua")
         ctx.take(match.start(), end)
         return Found(tuple(_to_mm(n, unit) for n in numbers),
                      ctx.evidence(match.start(), end, 1.0 if unit else 0.8, "pattern"))
     return None
 
 
-def _read_diameter(ctx: _Context) -> Found[float] | None:
+def _read_diameter(ctx: _Context) -> tuple[Found[float] | None, Found[float] | None]:
+    """The diameter, and the wall thickness of a tube written "Ø 25 x 1,5 mm"."""
     for match in _DIAMETER.finditer(ctx.folded):
         value = _number(match.group("n"))
         if value is None or ctx.is_taken(*match.span()):
@@ -949,9 +1029,18 @@ def _read_diameter(ctx: _Context) -> Found[float] | None:
         while ctx.folded[end - 1] == " ":
             end -= 1
         ctx.take(match.start(), end)
-        return Found(_to_mm(value, match.group("unit")),
-                     ctx.evidence(match.start(), end, 1.0, "pattern"))
-    return None
+        wall = None
+        if match.group("wall"):
+            wall_value = _number(match.group("wall"), grouping=False)
+            if wall_value is not None:
+                unit = match.group("wall_unit") or match.group("unit")
+                wall = Found(_to_mm(wall_value, unit),
+                             ctx.evidence(match.start("wall"), end, 0.8, "pattern"))
+            end = match.end("n")
+        unit = match.group("unit") or match.group("wall_unit")
+        return (Found(_to_mm(value, unit), ctx.evidence(match.start(), end, 1.0, "pattern")),
+                wall)
+    return None, None
 
 
 def _read_lengths(ctx: _Context) -> list[tuple[int, int, float]]:
@@ -1017,7 +1106,7 @@ def _read_noun_quantity(ctx: _Context) -> Found[int] | None:
             continue
         if word.startswith(("axis", "ax", "assig", "achs")) and len(match.group("n")) == 1:
             continue
-        if word in _COMMON and word not in ("parts", "pieces", "teile", "onderdelen"):
+        if word in _COMMON and word not in _PART_NOUNS:
             continue
         span = match.span("n")
         if ctx.is_taken(*span):
