@@ -18,6 +18,7 @@ from fabshare.catalog.models import Capability, CapabilityMaterial, Material, Pr
 from fabshare.demand.models import CapacityRequest
 from fabshare.matching.models import SavedSearch
 from fabshare.network.models import Role
+from tests.browser.test_accessibility import check
 from tests.factories import (
     MembershipFactory,
     NetworkFactory,
@@ -42,6 +43,7 @@ def cast(transactional_db):
     provider = OrganizationFactory(name="Genk Precision NV", slug="genk-precision")
     SiteFactory(organization=provider, city="Genk", latitude=50.965, longitude=5.5008)
     NetworkMembershipFactory(network=network, organization=provider)
+    c.provider = MembershipFactory(organization=provider, role=Role.ADMIN).user
     c.laser = ResourceFactory(organization=provider, site=provider.sites.first(),
                               name="Trumpf TruLaser 3030", visibility="network",
                               price_per_hour_cents=9500)
@@ -71,7 +73,9 @@ def test_need_in_dutch_to_explained_matches_and_a_saved_search(cast, signed_in_p
     reading = page.get_by_test_id("reading")
     expect(reading).to_contain_text("Laser cutting")  # read while typing
     expect(reading).to_contain_text("read from “500")
+    check(page, "new request")
     page.get_by_test_id("read-need").click()
+    check(page, "request edit")
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("500 beugels")
     step = page.get_by_test_id("step").first
@@ -91,6 +95,7 @@ def test_need_in_dutch_to_explained_matches_and_a_saved_search(cast, signed_in_p
     expect(page.locator("[data-fs-map]")).to_have_attribute("data-markers", "1")
     expect(match.get_by_role("link", name="Contact the provider")).to_be_visible()
 
+    check(page, "matches")
     page.get_by_test_id("save-search").get_by_role("button", name="Save this search").click()
     expect(page.get_by_test_id("save-search")).to_contain_text("Saved as “500 beugels")
     request = CapacityRequest.objects.get()
@@ -98,3 +103,23 @@ def test_need_in_dutch_to_explained_matches_and_a_saved_search(cast, signed_in_p
     assert SavedSearch.objects.filter(user=cast.seeker, request=request).exists()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "matches.png"), full_page=True)
+    for label, path in (("requests", "/requests/"), ("saved searches", "/saved-searches/"),
+                        ("notifications", "/notifications/"),
+                        ("request detail", f"/requests/{request.pk}/")):
+        page.goto(path)
+        check(page, label)
+
+
+def test_provider_inbox_is_accessible_and_explains(cast, signed_in_page):
+    page = signed_in_page(cast.provider)
+    request = CapacityRequest.objects.create(
+        organization=cast.seeker.memberships.first().organization, title="Brackets",
+        status="open", deadline=(timezone.now() + timedelta(days=14)).date())
+    request.steps.create(position=1, process=Process.objects.get(code="laser-cutting"),
+                         thickness_mm=Decimal(3), estimated_hours=Decimal(4))
+    page.goto("/inbox/")
+    entry = page.get_by_test_id("inbox-entry")
+    expect(entry).to_contain_text("Brackets")
+    expect(entry).to_contain_text("Trumpf TruLaser 3030")
+    expect(entry).to_contain_text("Handles 3 mm (up to 20 mm).")
+    check(page, "inbox")
