@@ -34,17 +34,30 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from fabshare.availability.selectors import resources_with_free_time
-from fabshare.catalog.models import Capability, CapabilityMaterial, Process, Resource
-from fabshare.catalog.selectors import resources_visible_to
-from fabshare.core.geo import bounding_box, haversine_km
+from fabshare.catalog.models import (
+    Capability,
+    CapabilityMaterial,
+    Process,
+    Resource,
+    Visibility,
+)
+from fabshare.core.geo import EARTH_RADIUS_KM, BoundingBox, bounding_box, haversine_km
 from fabshare.demand.models import CapacityRequest, RequestStep
 from fabshare.demand.selectors import open_requests_for_providers
 from fabshare.matching import ranking
-from fabshare.network.models import Membership, Organization, Site
+from fabshare.network.models import (
+    Membership,
+    NetworkMembership,
+    NetworkMembershipStatus,
+    Organization,
+    Site,
+)
 
 CANDIDATE_LIMIT = 200
 DEFAULT_WINDOW = timedelta(weeks=8)  # a request without a deadline looks 8 weeks ahead
 DEFAULT_ZONE = "Europe/Brussels"
+RING_START_KM = 5.0  # the first ring of the nearest-first search (see _capability_rows)
+RING_FULL_KM = 400.0  # without a radius, a ring this wide gives way to the whole map
 
 # Higher apps (bookings) report providers' ratings: organization ids -> {id: (average, count)}.
 ReputationSource = Callable[[list[int]], dict[int, tuple[float, int]]]
@@ -103,7 +116,8 @@ def request_location(request: CapacityRequest) -> tuple[float, float] | None:
 def need_of(step: RequestStep, *, now: datetime | None = None) -> ranking.Need:
     request = step.request
     start, end = step_window(request, now=now)
-    steps = max(1, len(request.steps.all()))
+    # Only a budget needs the number of steps (it is shared between them).
+    steps = max(1, len(request.steps.all())) if request.budget_cents else 1
     return ranking.Need(
         start=start, end=end, hours=step.estimated_hours,
         part_mm=(step.part_x_mm, step.part_y_mm, step.part_z_mm),
@@ -131,27 +145,48 @@ def _failure(condition: Q) -> Case:
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
-def _capability_rows(step: RequestStep, need: ranking.Need, *, user,
-                     resources: QuerySet | None, location) -> list[dict]:
+def _visible_to(user) -> Q:
+    """``catalog.selectors.visibility_q`` on a capability's (active) resource, row by row:
+    public; of the user's organizations; for the network, of an organization approved in a
+    network one of the user's organizations is approved in; for partners, shared with one
+    of the user's organizations. Written as correlated lookups so that PostgreSQL checks
+    the few resources near the location instead of listing every resource the user may
+    see (``resource__in=resources_visible_to(user)`` hashed all of them on every query)."""
+    public = Q(resource__visibility=Visibility.PUBLIC)
+    if not getattr(user, "is_authenticated", False):
+        return public
+    if user.is_superuser:
+        return Q()
+    # The user's organizations and their networks are a handful of ids: read them first, so
+    # that the query carries constants rather than subqueries PostgreSQL would hash.
+    my_orgs = list(Membership.objects.filter(user=user).values_list("organization_id",
+                                                                    flat=True))
+    my_networks = list(NetworkMembership.objects.filter(
+        organization__in=my_orgs, status=NetworkMembershipStatus.APPROVED).values_list(
+        "network_id", flat=True))
+    peer = NetworkMembership.objects.filter(
+        organization=OuterRef("resource__organization"), network__in=my_networks,
+        status=NetworkMembershipStatus.APPROVED)
+    # Correlated on the resource's slug (unique), not its id: Django would read the id from
+    # the capability row, and a condition on two tables keeps PostgreSQL from checking the
+    # resource before it joins its capabilities.
+    partner = Resource.objects.filter(slug=OuterRef("resource__slug"), partners__in=my_orgs)
+    return (public | Q(resource__organization__in=my_orgs)
+            | Q(Exists(peer), resource__visibility=Visibility.NETWORK)
+            | Q(Exists(partner), resource__visibility=Visibility.PARTNERS))
+
+
+def _capabilities(step: RequestStep, need: ranking.Need, *, user,
+                  resources: QuerySet | None) -> tuple[QuerySet, list[str]]:
+    """Capabilities for the step's process or any process below it, of active resources the
+    viewer may see (never the requester's own), failing at most one static limit; not yet
+    located. Returns the queryset and the fields to read."""
     request = step.request
     caps = Capability.objects.filter(
+        (Q(resource__in=resources) if resources is not None else _visible_to(user)),
         process_id__in=_descendant_ids(step.process_id),
         resource__is_active=True,
-        resource__in=(resources if resources is not None else resources_visible_to(user)),
-    ).exclude(resource__organization_id=request.organization_id)
-    # The resource's site, else its organization's main site.
-    main = Site.objects.filter(organization=OuterRef("resource__organization")).order_by(
-        "-is_main", "pk")
-    caps = caps.annotate(
-        lat=Coalesce(F("resource__site__latitude"), Subquery(main.values("latitude")[:1]),
-                     output_field=FloatField()),
-        lon=Coalesce(F("resource__site__longitude"), Subquery(main.values("longitude")[:1]),
-                     output_field=FloatField()),
-    )
-    if location and need.max_distance_km:
-        box = bounding_box(location[0], location[1], need.max_distance_km)
-        caps = caps.filter(lat__gte=box.min_lat, lat__lte=box.max_lat,
-                           lon__gte=box.min_lon, lon__lte=box.max_lon)
+    ).exclude(resource__organization_id=request.organization_id).order_by()
     failures = Value(0, output_field=IntegerField())
     dims = [d for d in need.part_mm if d]
     if dims:
@@ -181,20 +216,108 @@ def _capability_rows(step: RequestStep, need: ranking.Need, *, user,
                     resource=OuterRef("resource"), certification_id=cert)))
         failures = failures + _failure(~Q(held))
     caps = caps.annotate(failures=failures).filter(failures__lte=1)
+    fields = ["pk", "resource_id", "resource__organization_id", "envelope_x_mm",
+              "envelope_y_mm", "envelope_z_mm", "max_thickness_mm", "tolerance_um",
+              "max_weight_kg", "lat", "lon", "failures", "resource__price_per_hour_cents",
+              "resource__minimum_booking_hours", "resource__lead_time_days"]
+    if need.material_id is not None:
+        fields += ["lists_materials", "handles_material", "material_thickness"]
+    return caps, fields
+
+
+def _main_site(field: str) -> Subquery:
+    """The resource's organization's main site (else its first site): where a resource
+    without a site of its own is."""
+    main = Site.objects.filter(organization=OuterRef("resource__organization")).order_by(
+        "-is_main", "pk")
+    return Subquery(main.values(field)[:1], output_field=FloatField())
+
+
+def _located(caps: QuerySet, lat, lon, location) -> QuerySet:
+    """Annotate ``lat``, ``lon`` and, with a location, ``d2``: the squared distance in
+    degrees of latitude (equirectangular; it orders like the true distance nearby)."""
+    caps = caps.annotate(lat=lat, lon=lon)
     if location:
         lat0, lon0 = location
         k = math.cos(math.radians(lat0)) ** 2
         caps = caps.annotate(d2=(F("lat") - lat0) * (F("lat") - lat0)
                              + (F("lon") - lon0) * (F("lon") - lon0) * k)
-        caps = caps.order_by(F("d2").asc(nulls_last=True), "resource_id")
-    else:
-        caps = caps.order_by("resource_id")
-    fields = ["pk", "resource_id", "resource__organization_id", "envelope_x_mm",
-              "envelope_y_mm", "envelope_z_mm", "max_thickness_mm", "tolerance_um",
-              "max_weight_kg", "lat", "lon", "failures"]
-    if need.material_id is not None:
-        fields += ["lists_materials", "handles_material", "material_thickness"]
-    return list(caps.values(*fields)[: CANDIDATE_LIMIT * 2])
+    return caps
+
+
+def _nearest_in(caps: QuerySet, fields: list[str], location, bounds: BoundingBox,
+                ring: float | None, limit: int) -> list[dict]:
+    """The ``limit`` nearest capabilities inside ``bounds`` (and, with ``ring``, within
+    ``ring`` degrees of latitude in the ``d2`` metric). Resources with a site are found
+    through the sites in the box (the site index), resources without one through their
+    organization's sites in the box; one UNION ALL, nearest first."""
+    def inside(prefix: str) -> dict:
+        return {f"{prefix}latitude__gte": bounds.min_lat, f"{prefix}latitude__lte": bounds.max_lat,
+                f"{prefix}longitude__gte": bounds.min_lon,
+                f"{prefix}longitude__lte": bounds.max_lon}
+
+    own = _located(caps.filter(**inside("resource__site__")), F("resource__site__latitude"),
+                   F("resource__site__longitude"), location)
+    # A resource without a site is where its organization's main site is: join that site
+    # (found through the site index like the others) rather than looking it up per row.
+    main_site = Site.objects.filter(organization=OuterRef("resource__organization")).order_by(
+        "-is_main", "pk").values("pk")[:1]
+    main = _located(caps.filter(resource__site__isnull=True,
+                                resource__organization__sites__pk=Subquery(main_site),
+                                **inside("resource__organization__sites__")),
+                    F("resource__organization__sites__latitude"),
+                    F("resource__organization__sites__longitude"), location)
+    if ring is not None:
+        own, main = own.filter(d2__lte=ring * ring), main.filter(d2__lte=ring * ring)
+    rows = own.values(*fields, "d2").union(main.values(*fields, "d2"), all=True)
+    return list(rows.order_by("d2", "resource_id", "pk")[:limit])
+
+
+def _capability_rows(step: RequestStep, need: ranking.Need, *, user,
+                     resources: QuerySet | None, location) -> list[dict]:
+    """The first ``2 × CANDIDATE_LIMIT`` capabilities nearest first (by resource without a
+    location), inside the radius' bounding box when there is one.
+
+    Nearest first without reading every capability in the radius: rings around the
+    location, growing until one holds enough rows. Everything outside a ring of r degrees
+    (d2 > r²) is farther than everything inside it, so a ring that fills the limit holds
+    exactly the nearest rows; a ring that would cover the whole box is the box itself, and
+    without a radius a ring of ``RING_FULL_KM`` gives way to the plain query."""
+    caps, fields = _capabilities(step, need, user=user, resources=resources)
+    limit = CANDIDATE_LIMIT * 2
+    everywhere = _located(
+        caps,
+        Coalesce(F("resource__site__latitude"), _main_site("latitude"),
+                 output_field=FloatField()),
+        Coalesce(F("resource__site__longitude"), _main_site("longitude"),
+                 output_field=FloatField()),
+        location)
+    if not location:
+        return list(everywhere.order_by("resource_id", "pk").values(*fields)[:limit])
+    lat0, lon0 = location
+    box = bounding_box(lat0, lon0, need.max_distance_km) if need.max_distance_km else None
+    reach = need.max_distance_km * math.sqrt(2) if box else RING_FULL_KM
+    coslat = max(math.cos(math.radians(lat0)), 1e-6)
+    km = RING_START_KM
+    while km < reach:
+        ring = math.degrees(km / EARTH_RADIUS_KM)
+        bounds = BoundingBox(lat0 - ring, lat0 + ring, lon0 - ring / coslat,
+                             lon0 + ring / coslat)
+        if box:
+            bounds = BoundingBox(max(bounds.min_lat, box.min_lat),
+                                 min(bounds.max_lat, box.max_lat),
+                                 max(bounds.min_lon, box.min_lon),
+                                 min(bounds.max_lon, box.max_lon))
+        rows = _nearest_in(caps, fields, location, bounds, ring, limit)
+        if len(rows) >= limit:
+            return rows
+        # Grow by the area still missing (rows grow with the ring's area), by a quarter at
+        # least.
+        km *= max(1.25, math.sqrt(limit / max(1, len(rows))) * 1.15)
+    if box:
+        return _nearest_in(caps, fields, location, box, None, limit)
+    return list(everywhere.order_by(F("d2").asc(nulls_last=True), "resource_id", "pk")
+                .values(*fields)[:limit])
 
 
 def _certifications_held(org_ids: Iterable[int], resource_ids: Iterable[int]
@@ -247,8 +370,6 @@ def candidates_for_step(step: RequestStep, *, user, now: datetime | None = None,
         r["resource"]: r for r in resources_with_free_time(
             start=need.start, end=need.end, resources=Resource.objects.filter(pk__in=ids))
     }
-    facts = {r["pk"]: r for r in Resource.objects.filter(pk__in=ids).values(
-        "pk", "price_per_hour_cents", "minimum_booking_hours", "lead_time_days")}
     org_ids = {r["resource__organization_id"] for r in chosen}
     certs_by_org, certs_by_resource = (
         _certifications_held(org_ids, ids) if need.certification_ids else ({}, {}))
@@ -272,9 +393,9 @@ def candidates_for_step(step: RequestStep, *, user, now: datetime | None = None,
             distance_km=row["distance"],
             free_hours=slot["free_total"].total_seconds() / 3600 if slot else 0.0,
             longest_free_hours=slot["free_longest"].total_seconds() / 3600 if slot else 0.0,
-            price_per_hour_cents=facts[rid]["price_per_hour_cents"],
-            minimum_booking_hours=facts[rid]["minimum_booking_hours"] or Decimal(0),
-            lead_time_days=facts[rid]["lead_time_days"], rating=rating, review_count=count,
+            price_per_hour_cents=row["resource__price_per_hour_cents"],
+            minimum_booking_hours=row["resource__minimum_booking_hours"] or Decimal(0),
+            lead_time_days=row["resource__lead_time_days"], rating=rating, review_count=count,
         ))
     return need, candidates
 
