@@ -447,9 +447,9 @@ def test_resource_page_query_budget(client, world, machine, size,
     _grow(machine, size)
     client.force_login(world.admin)
     url = reverse("resource_detail", args=[machine.slug])
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert client.get(url).status_code == 200
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         assert client.get(reverse("resource_edit", args=[machine.slug])).status_code == 200
 
 
@@ -463,7 +463,7 @@ def test_organization_resources_query_budget(client, world, size,
     SiteFactory(organization=world.factory, name="Hal 2", is_main=False)
     client.force_login(world.member)
     url = reverse("organization_resources", args=["genk-precision"])
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(11):
         assert client.get(url, {"fragment": "1"}).status_code == 200

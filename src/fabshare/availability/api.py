@@ -309,12 +309,7 @@ def _rule(user, pk: int) -> AvailabilityRule:
     return selectors.get_rule_for_role(user, pk, minimum=Role.ADMIN)
 
 
-def _free_time_summary(resource, start: datetime, end: datetime) -> tuple[timedelta, timedelta]:
-    summary = selectors.free_time_summary(resource, start, end)
-    return summary.total, summary.longest
 
-
-catalog_api.register_free_time_summary(_free_time_summary)
 
 
 # --- windows ---------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ organization …) and raise ``DomainError`` naming the field, which ``fabshare.a
 capabilities and organizations by their ids.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Annotated
@@ -58,18 +58,6 @@ Codes = Annotated[list[Code], Field(max_length=100)]
 Limit = Annotated[float, Field(allow_inf_nan=False)] | None
 Number = Annotated[float, Field(allow_inf_nan=False)]
 FREE_TIME_SUMMARY_DAYS = 28
-
-
-# --- the free-time summary, supplied by the availability app -----------------------------------
-
-# availability sits above catalog (its tables point at resources), so catalog never imports it:
-# availability.api registers how to summarise a resource's free time for the detail below.
-FreeTimeSummarizer = Callable[[Resource, datetime, datetime], tuple[timedelta, timedelta]]
-_free_time_summarizers: list[FreeTimeSummarizer] = []
-
-
-def register_free_time_summary(summarize: FreeTimeSummarizer) -> None:
-    _free_time_summarizers[:] = [summarize]
 
 
 # --- output schemas --------------------------------------------------------------------------
@@ -486,10 +474,11 @@ def _resource_detail(request, pk: int) -> Resource:
     if not manager:
         resource.external_id = None
     resource.free_time = None
-    if _free_time_summarizers:
-        start = timezone.now().replace(microsecond=0)
-        end = start + timedelta(days=FREE_TIME_SUMMARY_DAYS)
-        total, longest = _free_time_summarizers[0](resource, start, end)
+    start = timezone.now().replace(microsecond=0)
+    end = start + timedelta(days=FREE_TIME_SUMMARY_DAYS)
+    summary = selectors.free_time_summary(resource, start, end)
+    if summary is not None:
+        total, longest = summary
         resource.free_time = {"start": start, "end": end,
                               "total_hours": total.total_seconds() / 3600,
                               "longest_hours": longest.total_seconds() / 3600}

@@ -9,6 +9,8 @@ Visibility of a resource:
 """
 
 import unicodedata
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -253,3 +255,25 @@ def search_resources(user, *, kind: str | None = None, organization_id: int | No
         rows = rows.filter(Q(name__icontains=q) | Q(description__icontains=q)
                            | Q(make__icontains=q) | Q(model_name__icontains=q))
     return rows
+
+
+# --- free time, supplied by the availability app ------------------------------------------------
+
+# availability sits above catalog (its tables point at resources), so catalog never imports it:
+# availability registers (in its AppConfig.ready) how to summarise a resource's free time, and
+# the resource page and API ask through here.
+FreeTimeSummarizer = Callable[[Resource, datetime, datetime], tuple[timedelta, timedelta]]
+_free_time_summarizers: list[FreeTimeSummarizer] = []
+
+
+def register_free_time_summary(summarize: FreeTimeSummarizer) -> None:
+    _free_time_summarizers[:] = [summarize]
+
+
+def free_time_summary(resource: Resource, start: datetime, end: datetime
+                      ) -> tuple[timedelta, timedelta] | None:
+    """(total, longest free run) of the resource in [start, end), or None without the
+    availability app."""
+    if not _free_time_summarizers:
+        return None
+    return _free_time_summarizers[0](resource, start, end)

@@ -16,7 +16,6 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fabshare.availability.selectors import free_time_summary
 from fabshare.catalog import selectors, services
 from fabshare.catalog.forms import (
     CapabilityForm,
@@ -68,7 +67,8 @@ def organization_resources(request, slug):
 def resource_detail(request, slug):
     resource = selectors.get_resource_for_user(request.user, slug=slug)
     now = timezone.now()
-    free = free_time_summary(resource, now, now + FREE_TIME_HORIZON)
+    total, longest = (selectors.free_time_summary(resource, now, now + FREE_TIME_HORIZON)
+                      or (timedelta(0), timedelta(0)))
     return render(request, "catalog/resource_detail.html", {
         "resource": resource,
         "can_edit": selectors.can_manage(request.user, resource.organization),
@@ -76,9 +76,9 @@ def resource_detail(request, slug):
         "day_rate": money(resource.day_rate_cents),
         "languages": [get_language_info(code)["name_translated"]
                       for code in resource.languages],
-        "free_total": hours(free.total),
-        "free_longest": hours(free.longest),
-        "has_free_time": free.total > timedelta(0),
+        "free_total": hours(total),
+        "free_longest": hours(longest),
+        "has_free_time": total > timedelta(0),
     })
 
 

@@ -99,7 +99,7 @@ def _saved(user, pk: int) -> SavedSearch:
     return saved
 
 
-@router.get("/saved-searches", response={200: list[SavedSearchOut], **errors(401)})
+@router.get("/saved-searches", response={200: list[SavedSearchOut], **errors(401, 422)})
 def list_saved_searches(request):
     return list(SavedSearch.objects.filter(user=request.auth).order_by("-created_at"))
 
