@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "fabshare.network",
     "fabshare.catalog",
     "fabshare.availability",
+    "fabshare.knowledge",
     "allauth",
     "allauth.account",
     "allauth.mfa",
