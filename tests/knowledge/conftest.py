@@ -50,18 +50,19 @@ def make_event(world, *, capacity=10, quota=None, count=3, now=NOW, **extra):
 class SMEs:
     """``n`` organizations admitted to the world's network, each with ``people`` members."""
 
-    def __init__(self, world, n: int, people: int = 3):
+    def __init__(self, world, n: int, people: int = 3, prefix: str = "sme"):
         self.organizations = []
         self.people = {}
         for i in range(n):
-            org = OrganizationFactory(name=f"SME {i:02d} BV", slug=f"sme-{i:02d}", kind="sme")
+            org = OrganizationFactory(name=f"{prefix.title()} {i:02d} BV",
+                                      slug=f"{prefix}-{i:02d}", kind="sme")
             SiteFactory(organization=org, city="Hasselt", latitude=50.93, longitude=5.33)
             NetworkMembershipFactory(network=world.network, organization=org)
             self.organizations.append(org)
             self.people[org.pk] = [
                 MembershipFactory(organization=org, role=Role.MEMBER if j else Role.ADMIN,
-                                  user__email=f"p{j}@sme-{i:02d}.example",
-                                  user__full_name=f"Person {j} of SME {i:02d}").user
+                                  user__email=f"p{j}@{prefix}-{i:02d}.example",
+                                  user__full_name=f"Person {j} of {prefix.title()} {i:02d}").user
                 for j in range(people)]
 
     def person(self, org_index: int, person_index: int = 0):
