@@ -208,12 +208,14 @@ def _register_routers() -> None:
     from fabshare.availability.api import router as availability_router
     from fabshare.catalog.api import router as catalog_router
     from fabshare.catalog.import_api import router as import_router
+    from fabshare.knowledge.api import router as knowledge_router
     from fabshare.network.api import router as network_router
 
     api.add_router("/", network_router)
     api.add_router("/", catalog_router)
     api.add_router("/", availability_router)
     api.add_router("/", import_router)
+    api.add_router("/", knowledge_router)
 
 
 _register_routers()

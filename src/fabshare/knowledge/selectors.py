@@ -63,8 +63,9 @@ def _annotated(events: QuerySet[Event]) -> QuerySet[Event]:
     )
 
 
-def get_event_for_user(user, slug: str) -> Event:
-    event = (_annotated(events_visible_to(user).filter(slug=slug))
+def get_event_for_user(user, slug: str | None = None, *, pk: int | None = None) -> Event:
+    lookup = {"slug": slug} if slug is not None else {"pk": pk}
+    event = (_annotated(events_visible_to(user).filter(**lookup))
              .select_related("host", "network")
              .prefetch_related("co_hosts", "clusters",
                                Prefetch("sessions", queryset=Session.objects.select_related(
@@ -75,10 +76,10 @@ def get_event_for_user(user, slug: str) -> Event:
     return event
 
 
-def get_event_for_manager(user, slug: str) -> Event:
+def get_event_for_manager(user, slug: str | None = None, *, pk: int | None = None) -> Event:
     from fabshare.knowledge.services import require_manager
 
-    event = get_event_for_user(user, slug)
+    event = get_event_for_user(user, slug, pk=pk)
     require_manager(user, event)
     return event
 
@@ -240,8 +241,9 @@ def projects_visible_to(user) -> QuerySet[Project]:
                 status=PartnerStatus.APPROVED).select_related("organization"))))
 
 
-def get_project(user, slug: str) -> Project:
-    project = projects_visible_to(user).filter(slug=slug).first()
+def get_project(user, slug: str | None = None, *, pk: int | None = None) -> Project:
+    lookup = {"slug": slug} if slug is not None else {"pk": pk}
+    project = projects_visible_to(user).filter(**lookup).first()
     if project is None:
         raise NotFound(_("Project not found."))
     project.viewer_is_partner = is_partner(user, project)
