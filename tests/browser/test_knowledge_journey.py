@@ -84,7 +84,8 @@ def test_masterclass_from_publication_to_certificate(cast, signed_in_page, mailb
     for member in cast.members:
         page = signed_in_page(member)
         page.goto(event_url)
-        expect(page.get_by_role("heading", name="Lean masterclass on the shop floor")).to_be_visible()
+        expect(page.get_by_role("heading", name="Lean masterclass on the shop floor"))\
+            .to_be_visible()
         page.get_by_role("button", name=re.compile("Register|Join the waitlist")).click()
         pages.append(page)
     expect(pages[0].get_by_text("Anna Alpha is registered.")).to_be_visible()
