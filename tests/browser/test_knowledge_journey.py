@@ -7,6 +7,7 @@ the certificate downloads as a valid PDF."""
 import io
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -123,7 +124,7 @@ def test_masterclass_from_publication_to_certificate(cast, signed_in_page, mailb
     cato.reload()
     with cato.expect_download() as download_info:
         cato.get_by_role("link", name="Download the certificate (PDF)").click()
-    data = open(download_info.value.path(), "rb").read()
+    data = Path(download_info.value.path()).read_bytes()
     assert data.startswith(b"%PDF-")
     text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
     assert "Cato Gamma" in text and "attended 2 of 3 sessions" in text

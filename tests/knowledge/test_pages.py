@@ -295,3 +295,19 @@ def test_calendar_costs_a_fixed_number_of_queries(world, client, n,
     assert page.content.decode().count("km away") == n
     with django_assert_max_num_queries(10):
         client.get(reverse("event_calendar_feed"))
+
+
+def test_admin_lists_events_and_registrations(world, smes, client):
+    from tests.factories import UserFactory
+
+    admin_client = client
+    admin_client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    event = make_event(world)
+    register(event, *smes.person(0))
+    assert "Lean masterclass" in admin_client.get(
+        reverse("admin:knowledge_event_changelist")).content.decode()
+    assert admin_client.get(reverse("admin:knowledge_event_change", args=[event.pk])) \
+        .status_code == 200
+    assert "Sme 00 BV" in admin_client.get(
+        reverse("admin:knowledge_registration_changelist")).content.decode()
+    assert admin_client.get(reverse("admin:knowledge_project_changelist")).status_code == 200
