@@ -64,7 +64,7 @@ def test_other_kinds_and_projects(seeded, db):
     assert Project.objects.filter(partners__status=PartnerStatus.REQUESTED).exists()
 
 
-def test_past_training_gives_certificates_to_full_attendees(seeded, client):
+def test_past_training_gives_certificates_to_full_attendees(seeded, db, client):
     registration = Registration.objects.get(event__title="Lean basics for team leaders",
                                             organization__name="Haspengouw Laserwerk BV")
     client.force_login(registration.attendee)

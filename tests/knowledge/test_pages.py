@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from fabshare.knowledge import services
 from fabshare.knowledge.models import Registration, RegistrationStatus
-from tests.knowledge.conftest import NOW, SMEs, make_event, register
+from tests.knowledge.conftest import NOW, make_event, register
 
 S = RegistrationStatus
 
@@ -260,11 +260,35 @@ def test_project_page_documents_for_partners_only(world, smes, client):
 
 
 def _crowd(world, event, n: int):
-    """``n`` registrations from n/2 organizations (quota 2), the rest waitlisted."""
-    crowd = SMEs(world, n // 2, people=2, prefix=f"crowd{n}")
-    for org in crowd.organizations:
-        for person in crowd.people[org.pk]:
-            register(event, org, person)
+    """``n`` registrations from n/2 admitted organizations (2 people each): as many confirmed
+    as the capacity allows, the rest waitlisted. Written in bulk (the services are tested
+    elsewhere; here only the pages' reads matter)."""
+    from fabshare.network.models import (
+        Membership,
+        NetworkMembership,
+        Organization,
+        Site,
+        User,
+    )
+
+    orgs = Organization.objects.bulk_create(
+        Organization(name=f"Crowd {i:03d} BV", slug=f"crowd-{n}-{i}", kind="sme")
+        for i in range(n // 2))
+    Site.objects.bulk_create(Site(organization=o, name="Plant", city="Hasselt", latitude=50.9,
+                                  longitude=5.3) for o in orgs)
+    NetworkMembership.objects.bulk_create(
+        NetworkMembership(network=world.network, organization=o, status="approved")
+        for o in orgs)
+    users = User.objects.bulk_create(
+        User(email=f"crowd{n}-{i}@example.com", full_name=f"Crowd person {i}")
+        for i in range(n))
+    Membership.objects.bulk_create(Membership(user=u, organization=orgs[i // 2], role="member")
+                                   for i, u in enumerate(users))
+    Registration.objects.bulk_create(
+        Registration(event=event, attendee=u, organization=orgs[i // 2], registered_by=u,
+                     status=S.CONFIRMED if i < event.capacity else S.WAITLISTED,
+                     queued_at=None if i < event.capacity else NOW + timedelta(seconds=i))
+        for i, u in enumerate(users))
 
 
 @pytest.mark.parametrize("n", [10, 500])

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models as db
 
 from fabshare.knowledge import models
 
@@ -7,6 +8,7 @@ class SessionInline(admin.TabularInline):
     model = models.Session
     extra = 0
     autocomplete_fields = ["site"]
+    formfield_overrides = {db.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(models.Event)
