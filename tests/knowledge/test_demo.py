@@ -2,11 +2,7 @@
 registered SMEs and a waitlist, trainings, visits, a networking evening, a webinar and
 projects — seeded once for the module and rolled back afterwards."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 
 from fabshare.knowledge.models import (
@@ -16,32 +12,17 @@ from fabshare.knowledge.models import (
     Registration,
     RegistrationStatus,
 )
+from tests.catalog.test_demo import seeded  # noqa: F401 - the seed, once for the module
 
 S = RegistrationStatus
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        from django.apps import apps
-
-        from fabshare.catalog.vocabulary import sync_from_apps
-        from fabshare.network.models import Certification
-
-        if not Certification.objects.exists():
-            sync_from_apps(apps)
-        out = StringIO()
-        call_command("seed", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def masterclass(seeded, db):
+def masterclass(seeded, db):  # noqa: F811
     return Event.objects.get(kind="masterclass")
 
 
-def test_masterclass_at_four_factories_with_20_smes_and_a_waitlist(masterclass, seeded):
+def test_masterclass_at_four_factories_with_20_smes_and_a_waitlist(masterclass, seeded):  # noqa: F811
     sessions = list(masterclass.sessions.select_related("site__organization"))
     assert len(sessions) == 6
     assert len({s.site.organization_id for s in sessions}) == 4
@@ -54,7 +35,7 @@ def test_masterclass_at_four_factories_with_20_smes_and_a_waitlist(masterclass, 
     assert "masterclass: 20 seats taken, 3 on the waitlist" in seeded
 
 
-def test_other_kinds_and_projects(seeded, db):
+def test_other_kinds_and_projects(seeded, db):  # noqa: F811
     kinds = set(Event.objects.values_list("kind", flat=True))
     assert {"masterclass", "training", "visit", "networking", "webinar"} <= kinds
     assert Event.objects.filter(visibility="network").exists()
@@ -64,7 +45,7 @@ def test_other_kinds_and_projects(seeded, db):
     assert Project.objects.filter(partners__status=PartnerStatus.REQUESTED).exists()
 
 
-def test_past_training_gives_certificates_to_full_attendees(seeded, db, client):
+def test_past_training_gives_certificates_to_full_attendees(seeded, db, client):  # noqa: F811
     registration = Registration.objects.get(event__title="Lean basics for team leaders",
                                             organization__name="Haspengouw Laserwerk BV")
     client.force_login(registration.attendee)
