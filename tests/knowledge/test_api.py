@@ -162,6 +162,12 @@ def test_projects_join_and_updates(world, smes, client):
     client.force_login(admin)
     assert client.post(f"{API}/projects/{project['id']}/updates", {"body": "First batch"},
                        content_type="application/json").status_code == 201
+    assert client.patch(f"{API}/projects/{project['id']}", {"status": "active"},
+                        content_type="application/json").status_code == 403
+    client.force_login(world.admin)
+    changed = client.patch(f"{API}/projects/{project['id']}", {"status": "active"},
+                           content_type="application/json")
+    assert changed.json()["status"] == "active"
     client.logout()
     detail = client.get(f"{API}/projects/{project['id']}").json()
     assert [p["role"] for p in detail["partners"]] == ["Project lead", "Recycler"]

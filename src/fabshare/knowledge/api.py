@@ -258,6 +258,15 @@ class ProjectIn(In):
     ends_on: date | None = None
 
 
+class ProjectPatch(In):
+    title: Text(200, 1) | None = None
+    theme: Theme | None = None
+    goals: Text(10000, 1) | None = None
+    status: ProjectStatus | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+
 class JoinIn(In):
     organization_id: Id
     role: Text(120, 1)
@@ -480,6 +489,19 @@ def create_project(request, payload: ProjectIn):
         raise DomainError(_("Unknown network."), field="network_id")
     project = services.project_create(actor=request.auth, lead=lead, network=network, **data)
     return Status(201, selectors.get_project(request.auth, pk=project.pk))
+
+
+@router.patch("/projects/{project_id}",
+              response={200: ProjectOut, **errors(400, 401, 403, 404, 422)})
+def update_project(request, project_id: PathId, payload: ProjectPatch):
+    """Change the project's goals, status or dates (admins of the project lead)."""
+    project = selectors.get_project(request.auth, pk=project_id)
+    changes = payload.model_dump(exclude_unset=True)
+    for name in ("title", "theme", "goals", "status", "starts_on"):
+        if name in changes and changes[name] is None:
+            raise DomainError(_("This field cannot be empty."), field=name)
+    services.project_update(actor=request.auth, project=project, **changes)
+    return selectors.get_project(request.auth, pk=project_id)
 
 
 @router.post("/projects/{project_id}/partners",
