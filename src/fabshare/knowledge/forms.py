@@ -96,11 +96,13 @@ class EventForm(StyledForm):
         label=_("Sessions needed for a certificate"), required=False, min_value=1,
         help_text=_("Empty: every session."))
 
-    def __init__(self, *args, hosts=None, **kwargs):
+    def __init__(self, *args, hosts=None, co_hosts=None, **kwargs):
         super().__init__(*args, **kwargs)
         from django.conf import settings
 
         self.fields["host"].queryset = hosts if hosts is not None else Organization.objects.none()
+        self.fields["co_hosts"].queryset = (co_hosts if co_hosts is not None
+                                            else Organization.objects.none())
         self.fields["language"].choices = settings.LANGUAGES
 
     def service_kwargs(self) -> dict:

@@ -44,6 +44,7 @@ from fabshare.knowledge.models import (
     RegistrationStatus,
     Session,
 )
+from fabshare.network import selectors as network_selectors
 from fabshare.network.forms import add_domain_error
 from fabshare.network.models import Organization, Site, User
 
@@ -180,8 +181,11 @@ def event_create(request):
     if not hosts.exists():
         messages.error(request, _("Only admins of an organization can host events."))
         return redirect("event_calendar")
-    sites = Site.objects.select_related("organization").order_by("organization__name", "name")
-    form = EventForm(request.POST or None, hosts=hosts,
+    # Only organizations the user may see are offered as co-hosts and session sites.
+    visible = network_selectors.organizations_visible_to(request.user)
+    sites = (Site.objects.filter(organization__in=visible).select_related("organization")
+             .order_by("organization__name", "name"))
+    form = EventForm(request.POST or None, hosts=hosts, co_hosts=visible,
                      initial={"host": hosts.first(), "language": translation.get_language()})
     formset = SessionFormSet(request.POST or None, sites=sites, prefix="sessions")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
