@@ -209,6 +209,7 @@ def _register_routers() -> None:
     from fabshare.catalog.api import router as catalog_router
     from fabshare.catalog.import_api import router as import_router
     from fabshare.demand.api import router as demand_router
+    from fabshare.knowledge.api import router as knowledge_router
     from fabshare.matching.api import router as matching_router
     from fabshare.network.api import router as network_router
 
@@ -218,6 +219,7 @@ def _register_routers() -> None:
     api.add_router("/", import_router)
     api.add_router("/", demand_router)
     api.add_router("/", matching_router)
+    api.add_router("/", knowledge_router)
 
 
 _register_routers()

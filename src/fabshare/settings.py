@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "fabshare.availability",
     "fabshare.demand",
     "fabshare.matching",
+    "fabshare.knowledge",
     "allauth",
     "allauth.account",
     "allauth.mfa",

@@ -1,0 +1,45 @@
+"""Pages of the knowledge app: events, registrations, tickets, projects and iCalendar feeds."""
+
+from django.urls import path
+
+from fabshare.knowledge import views
+
+urlpatterns = [
+    path("events/", views.event_calendar, name="event_calendar"),
+    path("events/calendar.ics", views.event_calendar_feed, name="event_calendar_feed"),
+    path("events/new/", views.event_create, name="event_create"),
+    path("events/mine/", views.my_events, name="my_events"),
+    path("events/mine/rotate/", views.my_feed_rotate, name="my_feed_rotate"),
+    path("events/tickets/<slug:ticket>/", views.event_ticket, name="event_ticket"),
+    path("events/tickets/<slug:ticket>/check-in/", views.ticket_checkin, name="ticket_checkin"),
+    path("events/registrations/<int:pk>/cancel/", views.registration_cancel,
+         name="registration_cancel"),
+    path("events/registrations/<int:pk>/offer/", views.offer_respond, name="offer_respond"),
+    path("events/registrations/<int:pk>/decide/", views.registration_decide,
+         name="registration_decide"),
+    path("events/registrations/<int:pk>/certificate.pdf", views.certificate,
+         name="event_certificate"),
+    path("events/<slug:slug>/", views.event_detail, name="event_detail"),
+    path("events/<slug:slug>/event.ics", views.event_ics, name="event_ics"),
+    path("events/<slug:slug>/register/", views.event_register, name="event_register"),
+    path("events/<slug:slug>/edit/", views.event_edit, name="event_edit"),
+    path("events/<slug:slug>/sessions/add/", views.session_add, name="event_session_add"),
+    path("events/<slug:slug>/sessions/<int:pk>/delete/", views.session_delete,
+         name="event_session_delete"),
+    path("events/<slug:slug>/cancel/", views.event_cancel, name="event_cancel"),
+    path("events/<slug:slug>/manage/", views.event_manage, name="event_manage"),
+    path("events/<slug:slug>/attendees.<str:fmt>", views.event_export, name="event_export"),
+    path("events/<slug:slug>/check-in/", views.event_checkin, name="event_checkin"),
+    path("calendar/events/<slug:token>.ics", views.personal_event_feed,
+         name="personal_event_feed"),
+    path("projects/", views.project_list, name="project_list"),
+    path("projects/new/", views.project_create, name="project_create"),
+    path("projects/<slug:slug>/", views.project_detail, name="project_detail"),
+    path("projects/<slug:slug>/join/", views.project_join, name="project_join"),
+    path("projects/<slug:slug>/requests/<int:pk>/", views.project_decide, name="project_decide"),
+    path("projects/<slug:slug>/updates/", views.project_post, name="project_post"),
+    path("projects/<slug:slug>/documents/", views.project_document_add,
+         name="project_document_add"),
+    path("projects/<slug:slug>/documents/<int:pk>/", views.project_document,
+         name="project_document"),
+]
