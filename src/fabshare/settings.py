@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "fabshare.network",
     "fabshare.catalog",
     "fabshare.availability",
+    "fabshare.telemetry",
     "allauth",
     "allauth.account",
     "allauth.mfa",
