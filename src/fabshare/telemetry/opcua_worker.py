@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import json
 import logging
 import threading
@@ -120,16 +121,13 @@ class LinkWatcher:
             try:
                 await self._session(stop)
                 backoff = 1.0
-            except (OSError, TimeoutError, asyncio.TimeoutError, ua.UaError,
-                    ConnectionError, RuntimeError) as exc:
+            except (OSError, TimeoutError, ua.UaError, ConnectionError, RuntimeError) as exc:
                 log.warning("%s: %s", self.target.endpoint, exc or type(exc).__name__)
             if self.last_sent != S.UNKNOWN and not stop.is_set():
                 self._send(S.UNKNOWN, datetime.now(UTC))  # from now on nobody knows
             self.connected_at = None
-            try:
+            with contextlib.suppress(TimeoutError, asyncio.TimeoutError):
                 await asyncio.wait_for(stop.wait(), backoff)
-            except (TimeoutError, asyncio.TimeoutError):
-                pass
             backoff = min(backoff * 2, self.options.max_backoff)
 
     async def _session(self, stop: asyncio.Event) -> None:
@@ -154,10 +152,8 @@ class LinkWatcher:
             await subscription.subscribe_data_change(nodes)
             status = client.get_node(ua.ObjectIds.Server_ServerStatus_State)
             while not stop.is_set():
-                try:
+                with contextlib.suppress(TimeoutError, asyncio.TimeoutError):
                     await asyncio.wait_for(stop.wait(), self.options.check_every)
-                except (TimeoutError, asyncio.TimeoutError):
-                    pass
                 await client.check_connection()
                 await asyncio.wait_for(status.read_value(), self.options.timeout)
         finally:
@@ -199,10 +195,8 @@ async def serve(options: OpcuaOptions, stop: asyncio.Event,
 
     try:
         while not stop.is_set() or inbox:
-            try:
+            with contextlib.suppress(TimeoutError, asyncio.TimeoutError):
                 await asyncio.wait_for(stop.wait(), options.batch_wait)
-            except (TimeoutError, asyncio.TimeoutError):
-                pass
             if inbox:
                 batch, inbox[:] = inbox[:], []
                 try:
