@@ -209,11 +209,13 @@ def _register_routers() -> None:
     from fabshare.catalog.api import router as catalog_router
     from fabshare.catalog.import_api import router as import_router
     from fabshare.network.api import router as network_router
+    from fabshare.telemetry.api import router as telemetry_router
 
     api.add_router("/", network_router)
     api.add_router("/", catalog_router)
     api.add_router("/", availability_router)
     api.add_router("/", import_router)
+    api.add_router("/", telemetry_router)
 
 
 _register_routers()

@@ -50,6 +50,7 @@ class TimeElements:
     aust: float
     adot: float
     idle: float
+    offline: float
 
     @property
     def aubt(self) -> float:
@@ -91,7 +92,7 @@ def time_elements(spans: Iterable[StateSpan], start: datetime, end: datetime,
     return TimeElements(
         period=period, unknown=unknown, pot=pot, pdot=pdot, pbt=pot - pdot,
         apt=seconds[S.RUNNING], aust=seconds[S.SETUP], adot=seconds[S.DOWN],
-        idle=seconds[S.IDLE],
+        idle=seconds[S.IDLE], offline=seconds[S.OFFLINE],
     )
 
 

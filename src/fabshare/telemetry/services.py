@@ -228,8 +228,8 @@ def proposals_withdraw(*, proposal_ids: list[int]) -> int:
             pk__in=proposal_ids, status=IdleProposal.Status.PUBLISHED).order_by("pk"):
         if proposal.window is not None:
             availability.window_delete(actor=_system_actor(proposal), window=proposal.window)
-        proposal.status = IdleProposal.Status.WITHDRAWN
-        proposal.save(update_fields=["status", "updated_at"])
+        proposal.status, proposal.window = IdleProposal.Status.WITHDRAWN, None
+        proposal.save(update_fields=["status", "window", "updated_at"])
         count += 1
     return count
 
