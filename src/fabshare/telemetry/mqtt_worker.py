@@ -69,6 +69,7 @@ class MqttIngest:
         self.subscribed = threading.Event()
         self.topics: dict[str, str] = {}  # a link's own topic → its key
         self.stored = 0
+        self.on_stored = None  # called with each batch once it is committed (benchmarks)
         self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=options.client_id,
                                   protocol=mqtt.MQTTv5, manual_ack=True)
         if options.username:
@@ -155,6 +156,8 @@ class MqttIngest:
                 log.exception("storing a batch of %d failed; retrying", len(items))
                 close_old_connections()
                 time.sleep(1)
+        if self.on_stored is not None:
+            self.on_stored(batch)
         for message in batch:
             if message.qos:
                 self.client.ack(message.mid, message.qos)

@@ -223,7 +223,7 @@ def proposals_withdraw(*, proposal_ids: list[int]) -> int:
     """The machine is busy inside these published windows: take them off the market before
     anyone books them."""
     count = 0
-    for proposal in IdleProposal.objects.select_for_update().select_related(
+    for proposal in IdleProposal.objects.select_for_update(of=("self",)).select_related(
             "link__resource__organization", "window").filter(
             pk__in=proposal_ids, status=IdleProposal.Status.PUBLISHED).order_by("pk"):
         if proposal.window is not None:
