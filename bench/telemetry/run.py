@@ -25,6 +25,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -34,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DATABASE_URL",
                       "postgres://postgres@127.0.0.1:5432/fabshare_telemetry_bench")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fabshare.settings")
-os.environ.setdefault("FABSHARE_VAR_DIR", "/tmp/fabshare-bench-telemetry")
+os.environ.setdefault("FABSHARE_VAR_DIR", tempfile.mkdtemp(prefix="fabshare-bench-"))
 
 import paho.mqtt.client as mqtt  # noqa: E402
 from paho.mqtt.enums import CallbackAPIVersion  # noqa: E402
