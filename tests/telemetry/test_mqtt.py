@@ -9,7 +9,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections
 
 from fabshare.telemetry.models import MachineLink, RejectedMessage, StateInterval, StateMessage
 from fabshare.telemetry.mqtt_worker import MqttIngest, MqttOptions
@@ -21,8 +21,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def wait_until(predicate, timeout: float = 60.0, what="condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if predicate():
-            return
+        try:
+            if predicate():
+                return
+        except OperationalError:  # SQLite: the worker's thread holds the table this moment
+            pass
         time.sleep(0.1)
     raise AssertionError(f"timed out waiting for {what() if callable(what) else what}")
 

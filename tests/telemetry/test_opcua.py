@@ -6,7 +6,7 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connections
+from django.db import OperationalError, connections
 
 from fabshare.telemetry import services
 from fabshare.telemetry.models import StateInterval, StateMessage
@@ -37,8 +37,11 @@ class Loop:
 def wait_for(predicate, what, timeout=90.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if predicate():
-            return
+        try:
+            if predicate():
+                return
+        except OperationalError:  # SQLite: the worker's thread holds the table this moment
+            pass
         time.sleep(0.1)
     raise AssertionError(f"timed out waiting for {what}")
 

@@ -171,7 +171,7 @@ class MqttIngest:
         properties.SessionExpiryInterval = self.options.session_expiry
         properties.ReceiveMaximum = self.options.receive_maximum
         self._load_topics()
-        self.client.connect_async(self.options.host, self.options.port, keepalive=15,
+        self.client.connect_async(self.options.host, self.options.port, keepalive=60,
                                   clean_start=False, properties=properties)
         self.client.loop_start()
         links = LinkCache()
