@@ -79,6 +79,9 @@ def test_http_ingest_answers_each_message(client, machine, at_now):
     assert broken.status_code == 400 and "JSON" in broken.json()["detail"]
     assert RejectedMessage.objects.filter(link=machine, reason="malformed").exists()
     assert post_ingest(client, "fsm_wrong", body).status_code == 401
+    huge = post_ingest(client, token, [{"state": "idle", "ts": NOW.isoformat(),
+                                        "pad": "x" * 1000}] * 1000)
+    assert huge.status_code == 413 and "larger than" in huge.json()["detail"]
 
 
 def test_history_and_kpis(client, world, machine, at_now):

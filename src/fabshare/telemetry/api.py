@@ -34,6 +34,12 @@ from fabshare.telemetry.models import IdleProposal, MachineLink, RejectedMessage
 router = Router(tags=["telemetry"])
 
 MAX_BATCH = 1000
+MAX_BODY = 1_000_000  # bytes of one HTTP batch (below Django's 2.5 MB request limit)
+
+
+class PayloadTooLarge(DomainError):  # noqa: N818 - named after the HTTP status
+    status = 413
+    title = "Payload too large"
 MAX_RANGE = timedelta(days=92)
 
 
@@ -267,16 +273,21 @@ INGEST_BODY = {"requestBody": {"required": True, "content": {"application/json":
 
 
 @router.post("/telemetry/ingest", auth=IngestAuth(), openapi_extra=INGEST_BODY,
-             response={200: IngestOut, **errors(400, 401, 422)})
+             response={200: IngestOut, **errors(400, 401, 413, 422)})
 def ingest_batch(request):
     """Send one state message or a JSON array of up to 1000 (see docs/telemetry.md). The link
     is the token's; a ``link`` field, if sent, must be its key."""
     link: MachineLink = request.machine_link
-    body = request.body
-    if len(body) > payloads.MAX_BYTES * MAX_BATCH:
-        raise DomainError(_("The batch is too large."))
     try:
-        value = payloads.decode(body, max_bytes=payloads.MAX_BYTES * MAX_BATCH)
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_BODY:
+        raise PayloadTooLarge(_("The batch is larger than %(n)d bytes; send fewer messages "
+                                "at a time.") % {"n": MAX_BODY})
+    body = request.body
+    try:
+        value = payloads.decode(body, max_bytes=MAX_BODY)
     except payloads.Rejection as rejection:
         ingest.store([ingest.Incoming(payload=body, source="http", default_link=link.key)])
         raise DomainError(rejection.detail) from None
