@@ -212,6 +212,7 @@ def _register_routers() -> None:
     from fabshare.knowledge.api import router as knowledge_router
     from fabshare.matching.api import router as matching_router
     from fabshare.network.api import router as network_router
+    from fabshare.telemetry.api import router as telemetry_router
 
     api.add_router("/", network_router)
     api.add_router("/", catalog_router)
@@ -220,6 +221,7 @@ def _register_routers() -> None:
     api.add_router("/", demand_router)
     api.add_router("/", matching_router)
     api.add_router("/", knowledge_router)
+    api.add_router("/", telemetry_router)
 
 
 _register_routers()

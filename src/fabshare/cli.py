@@ -1,4 +1,5 @@
-"""The ``fabshare`` command: demo, serve, migrate, seed, plan, and ``manage`` for the rest."""
+"""The ``fabshare`` command: demo, serve, migrate, seed, plan, ingest, simulate-machines, and
+``manage`` for the rest."""
 
 import argparse
 import os
@@ -45,6 +46,13 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("seed", help="load the deterministic demo data", add_help=False)
     sub.add_parser("plan", help="network planner (e.g. plan fjsp FILE)", add_help=False)
     sub.add_parser("manage", help="run any Django management command", add_help=False)
+    sub.add_parser("ingest", help="store machine states (ingest mqtt|opcua)", add_help=False)
+    sub.add_parser("simulate-machines", help="make the demo's machines live", add_help=False)
+    if argv and argv[0] in {"ingest", "simulate-machines"}:
+        from fabshare.telemetry import cli as telemetry_cli
+
+        run = telemetry_cli.ingest_main if argv[0] == "ingest" else telemetry_cli.simulate_main
+        return run(argv[1:])
     if argv and argv[0] in {"migrate", "seed", "manage", "plan"}:
         command, rest = argv[0], argv[1:]
         if command == "manage":

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "fabshare.demand",
     "fabshare.matching",
     "fabshare.knowledge",
+    "fabshare.telemetry",
     "allauth",
     "allauth.account",
     "allauth.mfa",

@@ -1,0 +1,203 @@
+"""``fabshare ingest mqtt``: state messages from an MQTT 5 broker into the database.
+
+- paho-mqtt 2, MQTT 5, QoS 1, a persistent session: a stable client id, clean start off and a
+  session expiry, so the broker keeps what arrives while the worker is down;
+- ``fabshare/machines/+/state`` and each MQTT link's own topic; with ``--group`` as a shared
+  subscription ``$share/<group>/…``, so several workers with different client ids split the
+  load. (Mosquitto 2.0.11 drops the queue of a shared subscription when the *broker*
+  restarts, while a plain subscription's queue survives: one worker per broker uses the plain
+  subscription; see docs/telemetry.md.)
+- manual acknowledgements: a message is acknowledged (PUBACK) only after the batch holding it
+  is committed. A crash before that makes the broker deliver it again, and the idempotent
+  insert (ingest.py) stores it once.
+
+Batches close at ``batch_size`` messages or ``batch_wait`` seconds. The broker must keep
+enough messages for an offline session (Mosquitto: ``max_queued_messages 0`` or a large
+number; see docs/telemetry.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+from paho.mqtt.subscribeoptions import SubscribeOptions
+
+log = logging.getLogger("fabshare.telemetry.mqtt")
+
+DEFAULT_TOPIC = "fabshare/machines/+/state"
+
+
+@dataclass
+class MqttOptions:
+    host: str = "127.0.0.1"
+    port: int = 1883
+    client_id: str = "fabshare-ingest-1"
+    group: str = ""  # empty: a plain subscription; a name: $share/<name>/…
+    topic: str = DEFAULT_TOPIC
+    username: str = ""
+    password: str = ""
+    tls: bool = False
+    session_expiry: int = 7 * 24 * 3600
+    receive_maximum: int = 20000
+    batch_size: int = 5000
+    batch_wait: float = 0.2
+    check_every: float = 60.0  # seconds between checks of published machine-data windows
+
+
+def key_from_topic(topic: str) -> str:
+    """``fabshare/machines/<key>/state`` → key; other topics are looked up by the caller."""
+    parts = topic.split("/")
+    if len(parts) == 4 and parts[0] == "fabshare" and parts[1] == "machines" \
+            and parts[3] == "state":
+        return parts[2]
+    return ""
+
+
+class MqttIngest:
+    def __init__(self, options: MqttOptions):
+        self.options = options
+        self.inbox: queue.SimpleQueue = queue.SimpleQueue()
+        self.connected = threading.Event()
+        self.subscribed = threading.Event()
+        self.topics: dict[str, str] = {}  # a link's own topic → its key
+        self.stored = 0
+        self.on_stored = None  # called with each batch once it is committed (benchmarks)
+        self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=options.client_id,
+                                  protocol=mqtt.MQTTv5, manual_ack=True)
+        if options.username:
+            self.client.username_pw_set(options.username, options.password)
+        if options.tls:
+            self.client.tls_set()
+        self.client.reconnect_delay_set(1, 10)
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
+        self.client.on_message = self._on_message
+        self.client.on_subscribe = self._on_subscribe
+
+    # --- network thread ---------------------------------------------------------------------
+
+    def _filters(self) -> list[str]:
+        return [self.options.topic, *self.topics]
+
+    def _shared(self, topic: str) -> str:
+        return f"$share/{self.options.group}/{topic}" if self.options.group else topic
+
+    def _on_connect(self, client, userdata, flags, reason_code, properties):
+        if reason_code.is_failure:
+            log.warning("MQTT connection refused: %s", reason_code)
+            return
+        log.info("connected to %s:%s (session present: %s)", self.options.host,
+                 self.options.port, flags.session_present)
+        client.subscribe([(self._shared(f), SubscribeOptions(qos=1)) for f in self._filters()])
+        self.connected.set()
+
+    def _on_subscribe(self, client, userdata, mid, reason_codes, properties):
+        log.info("subscribed (%s)", ", ".join(str(code) for code in reason_codes))
+        self.subscribed.set()
+
+    def _on_disconnect(self, client, userdata, flags, reason_code, properties):
+        self.connected.clear()
+        log.warning("disconnected from the broker (%s); reconnecting", reason_code)
+
+    def _on_message(self, client, userdata, message):
+        self.inbox.put(message)
+
+    # --- main thread ------------------------------------------------------------------------
+
+    def _load_topics(self) -> None:
+        from fabshare.telemetry.models import MachineLink
+
+        topics = dict(MachineLink.objects.filter(
+            protocol=MachineLink.Protocol.MQTT, is_active=True).exclude(mqtt_topic="")
+            .values_list("mqtt_topic", "key"))
+        topics = {t: k for t, k in topics.items() if not key_from_topic(t)}
+        new = set(topics) - set(self.topics)
+        self.topics = topics
+        if new and self.connected.is_set():
+            self.client.subscribe([(self._shared(t), SubscribeOptions(qos=1))
+                                   for t in sorted(new)])
+
+    def _take_batch(self, stop: threading.Event) -> list:
+        batch = []
+        deadline = time.monotonic() + self.options.batch_wait
+        while len(batch) < self.options.batch_size and not stop.is_set():
+            timeout = deadline - time.monotonic()
+            if timeout <= 0 and batch:
+                break
+            try:
+                batch.append(self.inbox.get(timeout=max(timeout, 0.05)))
+            except queue.Empty:
+                if batch:
+                    break
+                deadline = time.monotonic() + self.options.batch_wait
+        return batch
+
+    def _store(self, batch: list, links) -> None:
+        from django.db import close_old_connections
+
+        from fabshare.telemetry.ingest import Incoming, store
+
+        items = [Incoming(payload=m.payload, source="mqtt",
+                          default_link=key_from_topic(m.topic) or self.topics.get(m.topic, ""))
+                 for m in batch]
+        while True:
+            try:
+                store(items, links=links)
+                break
+            except Exception:  # the database is away: keep the batch, do not ack, retry
+                log.exception("storing a batch of %d failed; retrying", len(items))
+                close_old_connections()
+                time.sleep(1)
+        if self.on_stored is not None:
+            self.on_stored(batch)
+        for message in batch:
+            if message.qos:
+                self.client.ack(message.mid, message.qos)
+        self.stored += len(batch)
+
+    def run(self, stop: threading.Event) -> None:
+        from fabshare.telemetry.ingest import LinkCache
+        from fabshare.telemetry.services import proposals_check
+
+        properties = Properties(PacketTypes.CONNECT)
+        properties.SessionExpiryInterval = self.options.session_expiry
+        properties.ReceiveMaximum = self.options.receive_maximum
+        self._load_topics()
+        self.client.connect_async(self.options.host, self.options.port, keepalive=60,
+                                  clean_start=False, properties=properties)
+        self.client.loop_start()
+        links = LinkCache()
+        next_check = time.monotonic()
+        try:
+            while not stop.is_set():
+                batch = self._take_batch(stop)
+                if batch:
+                    self._store(batch, links)
+                if time.monotonic() >= next_check:
+                    next_check = time.monotonic() + self.options.check_every
+                    self._load_topics()
+                    try:
+                        proposals_check()
+                    except Exception:
+                        log.exception("checking machine-data windows failed")
+        finally:
+            self.client.disconnect()
+            self.client.loop_stop()
+
+
+def run(options: MqttOptions, stop: threading.Event | None = None) -> None:
+    import signal
+
+    stop = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+    MqttIngest(options).run(stop)
