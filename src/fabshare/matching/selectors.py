@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import (
     Case,
-    Exists,
     F,
     FloatField,
     IntegerField,
@@ -41,7 +40,7 @@ from fabshare.catalog.models import (
     Resource,
     Visibility,
 )
-from fabshare.core.geo import EARTH_RADIUS_KM, BoundingBox, bounding_box, haversine_km
+from fabshare.core.geo import bounding_box, haversine_km
 from fabshare.demand.models import CapacityRequest, RequestStep
 from fabshare.demand.selectors import open_requests_for_providers
 from fabshare.matching import ranking
@@ -56,8 +55,8 @@ from fabshare.network.models import (
 CANDIDATE_LIMIT = 200
 DEFAULT_WINDOW = timedelta(weeks=8)  # a request without a deadline looks 8 weeks ahead
 DEFAULT_ZONE = "Europe/Brussels"
-RING_START_KM = 5.0  # the first ring of the nearest-first search (see _capability_rows)
-RING_FULL_KM = 400.0  # without a radius, a ring this wide gives way to the whole map
+SITES_FIRST = 1500  # sites in the first batch of the nearest-first search (_capability_rows)
+RING_FULL_KM = 400.0  # without a radius, look this far
 
 # Higher apps (bookings) report providers' ratings: organization ids -> {id: (average, count)}.
 ReputationSource = Callable[[list[int]], dict[int, tuple[float, int]]]
@@ -146,41 +145,34 @@ def _failure(condition: Q) -> Case:
 
 
 def _visible_to(user) -> Q:
-    """``catalog.selectors.visibility_q`` on a capability's (active) resource, row by row:
-    public; of the user's organizations; for the network, of an organization approved in a
-    network one of the user's organizations is approved in; for partners, shared with one
-    of the user's organizations. Written as correlated lookups so that PostgreSQL checks
-    the few resources near the location instead of listing every resource the user may
-    see (``resource__in=resources_visible_to(user)`` hashed all of them on every query)."""
+    """``catalog.selectors.visibility_q`` on a capability's (active) resource: public; of the
+    user's organizations; for the network, of an organization approved in a network one of
+    the user's organizations is approved in; for partners, shared with one of the user's
+    organizations. Each rule is an uncorrelated subquery PostgreSQL evaluates once and
+    probes per row (a hash of the peers' ids), so only the capabilities near the location
+    are checked — never every resource the user may see."""
     public = Q(resource__visibility=Visibility.PUBLIC)
     if not getattr(user, "is_authenticated", False):
         return public
     if user.is_superuser:
         return Q()
-    # The user's organizations and their networks are a handful of ids: read them first, so
-    # that the query carries constants rather than subqueries PostgreSQL would hash.
-    my_orgs = list(Membership.objects.filter(user=user).values_list("organization_id",
-                                                                    flat=True))
-    my_networks = list(NetworkMembership.objects.filter(
-        organization__in=my_orgs, status=NetworkMembershipStatus.APPROVED).values_list(
-        "network_id", flat=True))
-    peer = NetworkMembership.objects.filter(
-        organization=OuterRef("resource__organization"), network__in=my_networks,
-        status=NetworkMembershipStatus.APPROVED)
-    # Correlated on the resource's slug (unique), not its id: Django would read the id from
-    # the capability row, and a condition on two tables keeps PostgreSQL from checking the
-    # resource before it joins its capabilities.
-    partner = Resource.objects.filter(slug=OuterRef("resource__slug"), partners__in=my_orgs)
+    my_orgs = Membership.objects.filter(user=user).values("organization_id")
+    approved = NetworkMembership.objects.filter(status=NetworkMembershipStatus.APPROVED)
+    peers = approved.filter(network__in=approved.filter(organization__in=my_orgs)
+                            .values("network_id")).values("organization_id")
+    shared = Resource.partners.through.objects.filter(organization__in=my_orgs).values(
+        "resource_id")
     return (public | Q(resource__organization__in=my_orgs)
-            | Q(Exists(peer), resource__visibility=Visibility.NETWORK)
-            | Q(Exists(partner), resource__visibility=Visibility.PARTNERS))
+            | Q(resource__visibility=Visibility.NETWORK, resource__organization__in=peers)
+            | Q(resource__visibility=Visibility.PARTNERS, resource__in=shared))
 
 
 def _capabilities(step: RequestStep, need: ranking.Need, *, user,
                   resources: QuerySet | None) -> tuple[QuerySet, list[str]]:
     """Capabilities for the step's process or any process below it, of active resources the
-    viewer may see (never the requester's own), failing at most one static limit; not yet
-    located. Returns the queryset and the fields to read."""
+    viewer may see (never the requester's own), failing at most one of the numeric limits;
+    not yet located. Returns the queryset and the fields to read. (Materials and
+    certifications are checked for the chosen rows afterwards, in one query each.)"""
     request = step.request
     caps = Capability.objects.filter(
         (Q(resource__in=resources) if resources is not None else _visible_to(user)),
@@ -200,28 +192,11 @@ def _capabilities(step: RequestStep, need: ranking.Need, *, user,
         failures = failures + _failure(Q(tolerance_um__gt=need.tolerance_um))
     if need.weight_kg is not None:
         failures = failures + _failure(Q(max_weight_kg__lt=need.weight_kg))
-    if need.material_id is not None:
-        listed = CapabilityMaterial.objects.filter(capability=OuterRef("pk"))
-        caps = caps.annotate(
-            lists_materials=Exists(listed),
-            handles_material=Exists(listed.filter(material_id=need.material_id)),
-            material_thickness=Subquery(listed.filter(material_id=need.material_id)
-                                        .values("max_thickness_mm")[:1]),
-        )
-        failures = failures + _failure(Q(lists_materials=True, handles_material=False))
-    for cert in sorted(need.certification_ids):
-        held = (Exists(Organization.certifications.through.objects.filter(
-                    organization=OuterRef("resource__organization"), certification_id=cert))
-                | Exists(Resource.accreditations.through.objects.filter(
-                    resource=OuterRef("resource"), certification_id=cert)))
-        failures = failures + _failure(~Q(held))
     caps = caps.annotate(failures=failures).filter(failures__lte=1)
     fields = ["pk", "resource_id", "resource__organization_id", "envelope_x_mm",
               "envelope_y_mm", "envelope_z_mm", "max_thickness_mm", "tolerance_um",
               "max_weight_kg", "lat", "lon", "failures", "resource__price_per_hour_cents",
               "resource__minimum_booking_hours", "resource__lead_time_days"]
-    if need.material_id is not None:
-        fields += ["lists_materials", "handles_material", "material_thickness"]
     return caps, fields
 
 
@@ -245,30 +220,19 @@ def _located(caps: QuerySet, lat, lon, location) -> QuerySet:
     return caps
 
 
-def _nearest_in(caps: QuerySet, fields: list[str], location, bounds: BoundingBox,
-                ring: float | None, limit: int) -> list[dict]:
-    """The ``limit`` nearest capabilities inside ``bounds`` (and, with ``ring``, within
-    ``ring`` degrees of latitude in the ``d2`` metric). Resources with a site are found
-    through the sites in the box (the site index), resources without one through their
-    organization's sites in the box; one UNION ALL, nearest first."""
-    def inside(prefix: str) -> dict:
-        return {f"{prefix}latitude__gte": bounds.min_lat, f"{prefix}latitude__lte": bounds.max_lat,
-                f"{prefix}longitude__gte": bounds.min_lon,
-                f"{prefix}longitude__lte": bounds.max_lon}
-
-    own = _located(caps.filter(**inside("resource__site__")), F("resource__site__latitude"),
-                   F("resource__site__longitude"), location)
-    # A resource without a site is where its organization's main site is: join that site
-    # (found through the site index like the others) rather than looking it up per row.
-    main_site = Site.objects.filter(organization=OuterRef("resource__organization")).order_by(
-        "-is_main", "pk").values("pk")[:1]
+def _nearest_among(caps: QuerySet, fields: list[str], location, sites: list[tuple],
+                   limit: int) -> list[dict]:
+    """The ``limit`` nearest capabilities of resources at ``sites`` (rows of pk,
+    organization, latitude, longitude, is_main): resources with their own site through the
+    resource's site index, resources without one through their organization's main site;
+    one UNION ALL, nearest first. Literal ids let PostgreSQL walk sites → resources →
+    capabilities instead of scanning every resource."""
+    own = _located(caps.filter(resource__site_id__in=[row[0] for row in sites]),
+                   F("resource__site__latitude"), F("resource__site__longitude"), location)
+    main_orgs = sorted({row[1] for row in sites if row[4]})
     main = _located(caps.filter(resource__site__isnull=True,
-                                resource__organization__sites__pk=Subquery(main_site),
-                                **inside("resource__organization__sites__")),
-                    F("resource__organization__sites__latitude"),
-                    F("resource__organization__sites__longitude"), location)
-    if ring is not None:
-        own, main = own.filter(d2__lte=ring * ring), main.filter(d2__lte=ring * ring)
+                                resource__organization_id__in=main_orgs),
+                    _main_site("latitude"), _main_site("longitude"), location)
     rows = own.values(*fields, "d2").union(main.values(*fields, "d2"), all=True)
     return list(rows.order_by("d2", "resource_id", "pk")[:limit])
 
@@ -276,48 +240,58 @@ def _nearest_in(caps: QuerySet, fields: list[str], location, bounds: BoundingBox
 def _capability_rows(step: RequestStep, need: ranking.Need, *, user,
                      resources: QuerySet | None, location) -> list[dict]:
     """The first ``2 × CANDIDATE_LIMIT`` capabilities nearest first (by resource without a
-    location), inside the radius' bounding box when there is one.
+    location), inside the radius when there is one.
 
-    Nearest first without reading every capability in the radius: rings around the
-    location, growing until one holds enough rows. Everything outside a ring of r degrees
-    (d2 > r²) is farther than everything inside it, so a ring that fills the limit holds
-    exactly the nearest rows; a ring that would cover the whole box is the box itself, and
-    without a radius a ring of ``RING_FULL_KM`` gives way to the plain query."""
+    Nearest first without reading every capability in the radius: the sites in the radius
+    (the site index) are sorted by distance here, and capabilities are read for the nearest
+    ``SITES_FIRST`` of them, then four times as many, until enough rows come back. Every
+    site left out is farther than every site taken, so a batch that fills the limit holds
+    exactly the nearest rows."""
     caps, fields = _capabilities(step, need, user=user, resources=resources)
     limit = CANDIDATE_LIMIT * 2
-    everywhere = _located(
-        caps,
-        Coalesce(F("resource__site__latitude"), _main_site("latitude"),
-                 output_field=FloatField()),
-        Coalesce(F("resource__site__longitude"), _main_site("longitude"),
-                 output_field=FloatField()),
-        location)
     if not location:
+        everywhere = _located(
+            caps,
+            Coalesce(F("resource__site__latitude"), _main_site("latitude"),
+                     output_field=FloatField()),
+            Coalesce(F("resource__site__longitude"), _main_site("longitude"),
+                     output_field=FloatField()),
+            None)
         return list(everywhere.order_by("resource_id", "pk").values(*fields)[:limit])
     lat0, lon0 = location
-    box = bounding_box(lat0, lon0, need.max_distance_km) if need.max_distance_km else None
-    reach = need.max_distance_km * math.sqrt(2) if box else RING_FULL_KM
-    coslat = max(math.cos(math.radians(lat0)), 1e-6)
-    km = RING_START_KM
-    while km < reach:
-        ring = math.degrees(km / EARTH_RADIUS_KM)
-        bounds = BoundingBox(lat0 - ring, lat0 + ring, lon0 - ring / coslat,
-                             lon0 + ring / coslat)
-        if box:
-            bounds = BoundingBox(max(bounds.min_lat, box.min_lat),
-                                 min(bounds.max_lat, box.max_lat),
-                                 max(bounds.min_lon, box.min_lon),
-                                 min(bounds.max_lon, box.max_lon))
-        rows = _nearest_in(caps, fields, location, bounds, ring, limit)
-        if len(rows) >= limit:
+    reach = need.max_distance_km or RING_FULL_KM
+    box = bounding_box(lat0, lon0, reach)
+    sites = []
+    for pk, org, lat, lon, is_main in Site.objects.filter(
+            latitude__gte=box.min_lat, latitude__lte=box.max_lat,
+            longitude__gte=box.min_lon, longitude__lte=box.max_lon).values_list(
+            "pk", "organization_id", "latitude", "longitude", "is_main"):
+        distance = haversine_km(lat0, lon0, lat, lon)
+        if distance <= reach:
+            sites.append((distance, pk, org, lat, lon, is_main))
+    sites.sort()
+    sites = [row[1:] for row in sites]
+    taken = SITES_FIRST
+    while True:
+        rows = _nearest_among(caps, fields, location, sites[:taken], limit)
+        if len(rows) >= limit or taken >= len(sites):
             return rows
-        # Grow by the area still missing (rows grow with the ring's area), by a quarter at
-        # least.
-        km *= max(1.25, math.sqrt(limit / max(1, len(rows))) * 1.15)
-    if box:
-        return _nearest_in(caps, fields, location, box, None, limit)
-    return list(everywhere.order_by(F("d2").asc(nulls_last=True), "resource_id", "pk")
-                .values(*fields)[:limit])
+        taken *= 4
+
+
+def _materials_of(capability_ids: list[int], material_id: int
+                  ) -> dict[int, tuple[bool, Decimal | None]]:
+    """Per capability that lists materials: whether it lists ``material_id``, and that
+    material's own maximum thickness. Capabilities that list none are left out (unknown)."""
+    found: dict[int, tuple[bool, Decimal | None]] = {}
+    for cap, material, thickness in CapabilityMaterial.objects.filter(
+            capability_id__in=capability_ids).values_list(
+            "capability_id", "material_id", "max_thickness_mm"):
+        if material == material_id:
+            found[cap] = (True, thickness)
+        else:
+            found.setdefault(cap, (False, None))
+    return found
 
 
 def _certifications_held(org_ids: Iterable[int], resource_ids: Iterable[int]
@@ -371,6 +345,8 @@ def candidates_for_step(step: RequestStep, *, user, now: datetime | None = None,
             start=need.start, end=need.end, resources=Resource.objects.filter(pk__in=ids))
     }
     org_ids = {r["resource__organization_id"] for r in chosen}
+    materials = (_materials_of([r["pk"] for r in chosen], need.material_id)
+                 if need.material_id is not None else {})
     certs_by_org, certs_by_resource = (
         _certifications_held(org_ids, ids) if need.certification_ids else ({}, {}))
     reputation = reputation_of(sorted(org_ids))
@@ -380,15 +356,13 @@ def candidates_for_step(step: RequestStep, *, user, now: datetime | None = None,
         held = certs_by_org.get(org, set()) | certs_by_resource.get(rid, set())
         slot = free.get(rid)
         rating, count = reputation.get(org, (None, 0))
-        handles = None
-        if need.material_id is not None and row.get("lists_materials"):
-            handles = bool(row["handles_material"])
+        handles, material_thickness = materials.get(row["pk"], (None, None))
         candidates.append(ranking.Candidate(
             resource_id=rid, organization_id=org,
             envelope_mm=(row["envelope_x_mm"], row["envelope_y_mm"], row["envelope_z_mm"]),
             max_thickness_mm=row["max_thickness_mm"], tolerance_um=row["tolerance_um"],
             max_weight_kg=row["max_weight_kg"], handles_material=handles,
-            material_thickness_mm=row.get("material_thickness"),
+            material_thickness_mm=material_thickness,
             missing_certification_ids=frozenset(need.certification_ids - held),
             distance_km=row["distance"],
             free_hours=slot["free_total"].total_seconds() / 3600 if slot else 0.0,
