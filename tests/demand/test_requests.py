@@ -206,3 +206,13 @@ def test_drafts_are_private_and_published_requests_stay_in_the_network(client, s
     colleague = MembershipFactory(organization=seeker.startup, role="member").user
     client.force_login(colleague)
     assert client.get(reverse("request_edit", args=[request.pk])).status_code == 200
+
+
+def test_a_family_named_without_grade_is_kept_as_the_step_family(client, seeker):
+    client.force_login(seeker.founder)
+    client.post(reverse("request_new"), {"organization": seeker.startup.pk,
+                                         "text": "200 stuks lasersnijden uit 2 mm RVS"})
+    step = CapacityRequest.objects.get().steps.get()
+    assert step.material is None and step.material_family.code == "stainless-steel"
+    page = client.get(reverse("request_edit", args=[step.request_id])).content.decode()
+    assert f'value="family:{step.material_family_id}" selected' in page

@@ -94,3 +94,21 @@ def test_new_free_windows_make_a_near_miss_resource_match(market, need):
     assert services.alerts_check(now=NOW, send_digests=False) == 0
     offer(busy, days=5, hours_per_day=8)
     assert services.alerts_check(now=NOW, send_digests=False) == 1
+
+
+def test_a_material_family_matches_any_grade_of_it(market, need):
+    from fabshare.catalog.models import MaterialFamily
+
+    step = need.steps.get()
+    step.material = None
+    step.material_family = MaterialFamily.objects.get(code="stainless-steel")
+    step.save()
+    rows = selectors.matches_for_step(step, user=market.founder, now=NOW)
+    best = rows[0]
+    assert best.resource.name == "Trumpf TruLaser 3030" and not best.near_miss
+    assert "material" in [r.code for r in best.match.reasons if r.kind == "fit"]
+    step.material_family = MaterialFamily.objects.get(code="aluminium")
+    step.save()
+    rows = selectors.matches_for_step(step, user=market.founder, now=NOW)
+    assert all(r.near_miss for r in rows)  # both lasers list only stainless 304
+    assert "material" in [r.code for r in rows[0].match.missing]

@@ -18,7 +18,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from fabshare.catalog.api import Code, Codes, Limit
-from fabshare.catalog.models import Material, Process
+from fabshare.catalog.models import Material, MaterialFamily, Process
 from fabshare.core.errors import DomainError
 from fabshare.demand import reading, selectors, services
 from fabshare.demand.models import CapacityRequest, RequestStatus
@@ -36,6 +36,7 @@ class StepOut(Schema):
     position: int
     process: str = Field(..., alias="process.code")
     material: str | None
+    material_family: str | None
     quantity: int | None
     estimated_hours: Decimal | None
     part_x_mm: int | None
@@ -49,6 +50,10 @@ class StepOut(Schema):
     @staticmethod
     def resolve_material(obj) -> str | None:
         return obj.material.code if obj.material_id else None
+
+    @staticmethod
+    def resolve_material_family(obj) -> str | None:
+        return obj.material_family.code if obj.material_family_id else None
 
 
 class AttachmentOut(Schema):
@@ -100,6 +105,8 @@ class RequestOut(Schema):
 class StepIn(In):
     process: Code = Field(..., description="A process code, e.g. laser-cutting")
     material: Code | None = Field(None, description="A material code, e.g. stainless-304")
+    material_family: Code | None = Field(
+        None, description="A material family code when any grade will do, e.g. stainless-steel")
     quantity: int | None = Field(None, ge=1, le=services.MAX_QUANTITY)
     estimated_hours: Limit = None
     part_x_mm: Limit = None
@@ -223,6 +230,10 @@ def _steps(steps: list[dict]) -> list[dict]:
             (step["material"],) = _rows(Material, [step["material"]],
                                         f"steps.{number}.material",
                                         _("Unknown material code: %(codes)s"))
+        if step.get("material_family"):
+            (step["material_family"],) = _rows(
+                MaterialFamily, [step["material_family"]], f"steps.{number}.material_family",
+                _("Unknown material family code: %(codes)s"))
         rows.append(step)
     return rows
 

@@ -137,9 +137,15 @@ class StepForm(StyledForm):
         super().__init__(*args, **kwargs)
         self._processes = {str(p.pk): p for p, _depth in tree}
         self._materials = {str(m.pk): m for m in materials}
+        self._families = {f"family:{m.family_id}": m.family for m in materials}
         self.fields["process"].choices = [("", _("— choose —"))] + indented(tree)
+        groups: dict = {}
+        for m in materials:  # per family: "any grade" first, then the grades
+            groups.setdefault(m.family, [(f"family:{m.family_id}", _("%(family)s, any grade")
+                                          % {"family": m.family.label()})])
+            groups[m.family].append((str(m.pk), m.label()))
         self.fields["material"].choices = [("", _("— any —"))] + [
-            (str(m.pk), f"{m.family.label()}: {m.label()}") for m in materials]
+            (family.label(), options) for family, options in groups.items()]
 
     def is_blank(self) -> bool:
         return not self.cleaned_data.get("process")
@@ -149,7 +155,9 @@ class StepForm(StyledForm):
         data.pop("DELETE", None)
         data.pop("ORDER", None)
         data["process"] = self._processes.get(data["process"])
-        data["material"] = self._materials.get(data["material"]) if data["material"] else None
+        choice = data["material"]
+        data["material_family"] = self._families.get(choice)
+        data["material"] = self._materials.get(choice) if choice else None
         return data
 
     @staticmethod
@@ -160,7 +168,10 @@ class StepForm(StyledForm):
             return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
 
         return {"process": str(step.process_id),
-                "material": str(step.material_id or ""), "quantity": plain(step.quantity),
+                "material": (str(step.material_id) if step.material_id else
+                             f"family:{step.material_family_id}" if step.material_family_id
+                             else ""),
+                "quantity": plain(step.quantity),
                 "estimated_hours": plain(step.estimated_hours),
                 "part_x_mm": plain(step.part_x_mm), "part_y_mm": plain(step.part_y_mm),
                 "part_z_mm": plain(step.part_z_mm), "thickness_mm": plain(step.thickness_mm),

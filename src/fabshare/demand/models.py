@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fabshare.catalog.models import Material, Process
+from fabshare.catalog.models import Material, MaterialFamily, Process
 from fabshare.core.models import TimeStampedModel
 from fabshare.network.models import Certification, Organization, Site
 
@@ -104,6 +104,10 @@ class RequestStep(models.Model):
                                 verbose_name=_("process"))
     material = models.ForeignKey(Material, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="+", verbose_name=_("material"))
+    # "Stainless steel" without a grade: any material of the family will do.
+    material_family = models.ForeignKey(
+        MaterialFamily, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("material family"))
     quantity = models.PositiveIntegerField(_("quantity"), **POSITIVE)
     estimated_hours = models.DecimalField(
         _("estimated hours"), max_digits=7, decimal_places=1, **POSITIVE,

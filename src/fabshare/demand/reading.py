@@ -15,7 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from fabshare.catalog.models import Material, Process
+from fabshare.catalog.models import Material, MaterialFamily, Process
 from fabshare.catalog.taxonomy import Taxonomy, load_taxonomy
 from fabshare.core.errors import DomainError
 from fabshare.demand import parsing, services
@@ -137,6 +137,8 @@ def step_fields(parsed: parsing.ParsedNeed) -> list[dict]:
                                         field_name="code")
     material_codes = [s.material.value for s in parsed.steps if s.material]
     materials = Material.objects.in_bulk(material_codes, field_name="code")
+    families = MaterialFamily.objects.in_bulk(
+        [s.material_family.value for s in parsed.steps if s.material_family], field_name="code")
     rows = []
     for step in parsed.steps:
         process = processes.get(step.process.value)
@@ -144,6 +146,8 @@ def step_fields(parsed: parsing.ParsedNeed) -> list[dict]:
             continue
         row = {"process": process,
                "material": materials.get(step.material.value) if step.material else None,
+               "material_family": (families.get(step.material_family.value)
+                                   if step.material_family and not step.material else None),
                "quantity": _first(step.quantity, parsed.quantity)}
         size = _first(step.part_size_mm, parsed.dimensions_mm)
         diameter = _first(step.diameter_mm, parsed.diameter_mm)
@@ -192,7 +196,8 @@ def request_from_text(*, actor: User, organization: Organization, text: str,
         try:
             steps.extend(services.clean_steps([row]))
         except DomainError:  # keep the process; the user corrects the rest
-            steps.extend(services.clean_steps([{"process": row["process"],
-                                                "material": row.get("material")}]))
+            steps.extend(services.clean_steps([{
+                "process": row["process"], "material": row.get("material"),
+                "material_family": row.get("material_family")}]))
     return services.request_create(actor=actor, organization=organization, title=_title(text),
                                    steps=steps, **fields)

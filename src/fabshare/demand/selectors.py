@@ -44,7 +44,8 @@ def requests_visible_to(user) -> QuerySet[CapacityRequest]:
 
 def with_details(rows: QuerySet[CapacityRequest]) -> QuerySet[CapacityRequest]:
     return rows.select_related("organization", "site", "created_by").prefetch_related(
-        Prefetch("steps", queryset=RequestStep.objects.select_related("process", "material")),
+        Prefetch("steps", queryset=RequestStep.objects.select_related(
+            "process", "material", "material_family")),
         "certifications", "attachments")
 
 

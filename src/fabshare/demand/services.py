@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fabshare.catalog.limits import check_limits
-from fabshare.catalog.models import Material, Process
+from fabshare.catalog.models import Material, MaterialFamily, Process
 from fabshare.core.errors import Conflict, DomainError, reject_unknown_fields
 from fabshare.core.geo import place_coordinates
 from fabshare.demand.models import (
@@ -32,8 +32,9 @@ from fabshare.network.services import require_role
 REQUEST_FIELDS = ("title", "description", "language", "earliest_start", "deadline", "site",
                   "place", "latitude", "longitude", "max_distance_km", "certifications",
                   "budget_cents", "nda_required", "nda_text")
-STEP_FIELDS = ("process", "material", "quantity", "estimated_hours", "part_x_mm", "part_y_mm",
-               "part_z_mm", "thickness_mm", "tolerance_um", "weight_kg", "notes")
+STEP_FIELDS = ("process", "material", "material_family", "quantity", "estimated_hours",
+               "part_x_mm", "part_y_mm", "part_z_mm", "thickness_mm", "tolerance_um",
+               "weight_kg", "notes")
 # Step field -> the catalog limit whose sanity bounds it shares.
 STEP_LIMITS = {"part_x_mm": "envelope_x_mm", "part_y_mm": "envelope_y_mm",
                "part_z_mm": "envelope_z_mm", "thickness_mm": "max_thickness_mm",
@@ -123,7 +124,13 @@ def clean_steps(steps: list[dict]) -> list[dict]:
         if material is not None and not isinstance(material, Material):
             raise DomainError(_("Step %(n)s: unknown material.") % {"n": number},
                               field=field("material"))
-        row = {"process": process, "material": material,
+        family = step.get("material_family")
+        if family is not None and not isinstance(family, MaterialFamily):
+            raise DomainError(_("Step %(n)s: unknown material family.") % {"n": number},
+                              field=field("material_family"))
+        if material is not None:
+            family = None  # a grade says more than its family
+        row = {"process": process, "material": material, "material_family": family,
                "notes": (step.get("notes") or "").strip()[:300]}
         quantity = step.get("quantity")
         if quantity not in (None, ""):

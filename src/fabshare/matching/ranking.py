@@ -54,6 +54,7 @@ class Need:
     tolerance_um: int | None = None
     weight_kg: Decimal | None = None
     material_id: int | None = None
+    material_family_id: int | None = None  # any grade of the family
     certification_ids: frozenset[int] = frozenset()
     budget_cents: int | None = None
     max_distance_km: float | None = None
@@ -174,7 +175,7 @@ def _check_limits(candidate: Candidate, need: Need, reasons: list[Reason]) -> li
         judge("weight", need.weight_kg <= candidate.max_weight_kg,
               _margin(candidate.max_weight_kg, need.weight_kg),
               needed=need.weight_kg, limit=candidate.max_weight_kg)
-    if need.material_id is not None:
+    if need.material_id is not None or need.material_family_id is not None:
         if candidate.handles_material is False:
             reasons.append(_reason("missing", "material"))
         elif candidate.handles_material:

@@ -122,6 +122,7 @@ def need_of(step: RequestStep, *, now: datetime | None = None) -> ranking.Need:
         part_mm=(step.part_x_mm, step.part_y_mm, step.part_z_mm),
         thickness_mm=step.thickness_mm, tolerance_um=step.tolerance_um,
         weight_kg=step.weight_kg, material_id=step.material_id,
+        material_family_id=step.material_family_id,
         certification_ids=frozenset(c.pk for c in request.certifications.all()),
         budget_cents=request.budget_cents // steps if request.budget_cents else None,
         max_distance_km=float(request.max_distance_km) if request.max_distance_km else None,
@@ -279,15 +280,16 @@ def _capability_rows(step: RequestStep, need: ranking.Need, *, user,
         taken *= 4
 
 
-def _materials_of(capability_ids: list[int], material_id: int
-                  ) -> dict[int, tuple[bool, Decimal | None]]:
-    """Per capability that lists materials: whether it lists ``material_id``, and that
-    material's own maximum thickness. Capabilities that list none are left out (unknown)."""
+def _materials_of(capability_ids: list[int], material_id: int | None,
+                  family_id: int | None = None) -> dict[int, tuple[bool, Decimal | None]]:
+    """Per capability that lists materials: whether it lists ``material_id`` (or, asked for
+    a family, any material of ``family_id``), and that material's own maximum thickness.
+    Capabilities that list none are left out (unknown)."""
     found: dict[int, tuple[bool, Decimal | None]] = {}
-    for cap, material, thickness in CapabilityMaterial.objects.filter(
+    for cap, material, family, thickness in CapabilityMaterial.objects.filter(
             capability_id__in=capability_ids).values_list(
-            "capability_id", "material_id", "max_thickness_mm"):
-        if material == material_id:
+            "capability_id", "material_id", "material__family_id", "max_thickness_mm"):
+        if material == material_id or (material_id is None and family == family_id):
             found[cap] = (True, thickness)
         else:
             found.setdefault(cap, (False, None))
@@ -345,8 +347,10 @@ def candidates_for_step(step: RequestStep, *, user, now: datetime | None = None,
             start=need.start, end=need.end, resources=Resource.objects.filter(pk__in=ids))
     }
     org_ids = {r["resource__organization_id"] for r in chosen}
-    materials = (_materials_of([r["pk"] for r in chosen], need.material_id)
-                 if need.material_id is not None else {})
+    materials = (_materials_of([r["pk"] for r in chosen], need.material_id,
+                               need.material_family_id)
+                 if need.material_id is not None or need.material_family_id is not None
+                 else {})
     certs_by_org, certs_by_resource = (
         _certifications_held(org_ids, ids) if need.certification_ids else ({}, {}))
     reputation = reputation_of(sorted(org_ids))
