@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("fabshare.catalog.urls")),
     path("", include("fabshare.catalog.import_urls")),
     path("", include("fabshare.availability.urls")),
+    path("", include("fabshare.bookings.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
