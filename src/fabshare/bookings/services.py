@@ -7,8 +7,8 @@ On PostgreSQL an exclusion constraint backs this up: if the code were wrong the 
 with an IntegrityError, which is answered as the same 409. On SQLite writers are serialized by
 IMMEDIATE transactions.
 
-Side effects (notifications and their e-mails, the free-time refresh of availability) run
-after commit.
+The resource's free slots (availability) are recomputed inside the same transaction while the
+row is locked; notifications are written with it and their e-mails leave after commit.
 """
 
 import importlib
@@ -127,14 +127,11 @@ def _lock_resource(resource_id: int) -> Resource:
         raise NotFound(_("Resource not found.")) from None
 
 
-def _refresh_free_time_on_commit(resource_id: int) -> None:
-    def refresh():
-        with transaction.atomic():
-            resource = Resource.objects.select_for_update().filter(pk=resource_id).first()
-            if resource is not None:
-                availability_services.free_time_refresh(resource=resource)
-
-    transaction.on_commit(refresh)
+def _refresh_free_time(resource: Resource) -> None:
+    """Recompute the resource's free slots inside the booking's transaction, while its row is
+    locked: matching sees the hold or booking the moment it commits, and two refreshes of one
+    resource never interleave."""
+    availability_services.free_time_refresh(resource=resource)
 
 
 # --- period checks ---------------------------------------------------------------------------
@@ -284,7 +281,7 @@ def booking_request(*, actor: User, resource: Resource, start: datetime, end: da
           context={"resource": locked.name, "seeker": seeker.name,
                    "when": lambda: _when(booking), "price": money(price, booking.currency),
                    "expires": lambda: _fmt(booking.hold_expires_at)})
-    _refresh_free_time_on_commit(locked.pk)
+    _refresh_free_time(locked)
     return booking
 
 
@@ -381,7 +378,8 @@ def _apply(booking: Booking, transition: states.Transition, *, actor: User | Non
                    "days": settings.BOOKINGS_REVIEW_BLIND_DAYS,
                    "expires": lambda: _fmt(booking.hold_expires_at) if booking.hold_expires_at
                    else ""})
-    _refresh_free_time_on_commit(booking.resource_id)
+    if transition.action not in ("accept", "start", "dispute"):  # those keep the time taken
+        _refresh_free_time(booking.resource)
     return booking
 
 
@@ -466,8 +464,6 @@ def booking_transition(*, actor: User, booking: Booking, action: str, start=None
         booking.hold_expires_at = min(now + timedelta(hours=settings.BOOKINGS_HOLD_HOURS),
                                       booking.start)
     _apply(booking, transition, actor=actor, now=now, side=side, reason=reason)
-    if transition.target == Status.COMPLETED:
-        _refresh_free_time_on_commit(booking.resource_id)
     return booking
 
 
@@ -679,7 +675,7 @@ def offer_accept(*, actor: User, offer: Offer, now: datetime | None = None) -> B
                             "booked, %(when)s."),
           context={"seeker": request.organization.name, "request": request.title,
                    "resource": locked.name, "when": lambda: _when(booking)})
-    _refresh_free_time_on_commit(locked.pk)
+    _refresh_free_time(locked)
     return booking
 
 
@@ -786,7 +782,7 @@ def review_submit(*, actor: User, booking: Booking, rating: int, text: str = "",
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     if booking.status != Status.COMPLETED:
         raise Conflict(_("Reviews open when the booking is completed."))
-    if booking.ended_at and now > booking.ended_at + timedelta(
+    if booking.ended_at and now >= booking.ended_at + timedelta(
             days=settings.BOOKINGS_REVIEW_BLIND_DAYS):
         raise Conflict(_("The review period of %(days)s days has ended.")
                        % {"days": settings.BOOKINGS_REVIEW_BLIND_DAYS})
