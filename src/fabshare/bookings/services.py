@@ -279,7 +279,7 @@ def booking_request(*, actor: User, resource: Resource, start: datetime, end: da
                             "VAT. Accept, decline or make a counter-offer before "
                             "%(expires)s."),
           context={"resource": locked.name, "seeker": seeker.name,
-                   "when": lambda: _when(booking), "price": money(price, booking.currency),
+                   "when": lambda: _when(booking), "price": lambda: money(price, booking.currency),
                    "expires": lambda: _fmt(booking.hold_expires_at)})
     _refresh_free_time(locked)
     return booking
@@ -372,8 +372,8 @@ def _apply(booking: Booking, transition: states.Transition, *, actor: User | Non
           context={"resource": booking.resource.name,
                    "actor_org": actor_org.name if actor_org else "fabshare",
                    "when": lambda: _when(booking),
-                   "price": money(booking.price_cents, booking.currency),
-                   "fee": money(booking.cancellation_fee_cents, booking.currency),
+                   "price": lambda: money(booking.price_cents, booking.currency),
+                   "fee": lambda: money(booking.cancellation_fee_cents, booking.currency),
                    "reason": booking.reason if reason else "",
                    "days": settings.BOOKINGS_REVIEW_BLIND_DAYS,
                    "expires": lambda: _fmt(booking.hold_expires_at) if booking.hold_expires_at
@@ -611,7 +611,7 @@ def offer_create(*, actor: User, request: CapacityRequest, resource: Resource, s
                             "VAT, valid until %(valid)s."),
           context={"request": request.title, "provider": resource.organization.name,
                    "resource": resource.name, "when": lambda: _when(offer),
-                   "price": money(price_cents, offer.currency),
+                   "price": lambda: money(price_cents, offer.currency),
                    "valid": lambda: _fmt(valid_until)})
     return offer
 
