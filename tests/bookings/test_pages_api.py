@@ -168,7 +168,8 @@ def test_calendar_feeds_show_bookings(world, machine, client, request_booking):
     token = services.personal_calendar_of(world.founder).token
     personal = client.get(reverse("booking_calendar_export", args=[token]))
     assert personal.status_code == 200
-    assert b"Bolt Robotics BV" in personal.content and b"DTSTART:20260305T080000Z" in personal.content
+    assert b"Bolt Robotics BV" in personal.content
+    assert b"DTSTART:20260305T080000Z" in personal.content
     assert client.get(reverse("booking_calendar_export", args=["nope"])).status_code == 404
     # The resource calendar page shows the booked block.
     client.force_login(world.founder)
