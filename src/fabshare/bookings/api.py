@@ -7,6 +7,7 @@ field is a 422); only the provider's counter-offer may set one."""
 from datetime import datetime
 from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
@@ -134,7 +135,7 @@ class OfferIn(In):
     conditions: Text(4000) = ""
 
 
-def _detail(user, booking: Booking) -> dict:
+def _detail(user, booking: Booking) -> Booking:
     booking = selectors.get_booking_for_user(user, booking.pk)
     booking.actions = selectors.actions_for(user, booking)
     return booking
@@ -161,12 +162,12 @@ def create_booking(request, payload: BookingIn):
             pk__in=Membership.objects.filter(user=request.auth).values("organization_id")
         ).first()
         if organization is None:
-            raise NotFound("Organization not found.")
+            raise NotFound(_("Organization not found."))
     step = None
     if payload.step_id is not None:
         step = RequestStep.objects.select_related("request").filter(pk=payload.step_id).first()
         if step is None:
-            raise NotFound("Request step not found.")
+            raise NotFound(_("Request step not found."))
     booking = services.booking_request(actor=request.auth, resource=resource,
                                        start=payload.start, end=payload.end,
                                        organization=organization, step=step, note=payload.note)
@@ -251,7 +252,7 @@ def create_offer(request, request_id: PathId, payload: OfferIn):
     if payload.step_id is not None:
         step = capacity_request.steps.filter(pk=payload.step_id).first()
         if step is None:
-            raise NotFound("Request step not found.")
+            raise NotFound(_("Request step not found."))
     offer = services.offer_create(
         actor=request.auth, request=capacity_request, resource=resource, start=payload.start,
         end=payload.end, valid_until=payload.valid_until, step=step,

@@ -71,7 +71,21 @@ class CancellationPolicy(models.Model):
         return f"{self.resource}: free until {self.free_until_days} d, then {self.fee_percent} %"
 
 
-class Booking(TimeStampedModel):
+class Priced:
+    """Price excl. VAT in cents with its VAT rate; VAT and total derived, never stored."""
+
+    @property
+    def vat_cents(self) -> int:
+        from fabshare.bookings.pricing import vat_of
+
+        return vat_of(self.price_cents, self.vat_percent)
+
+    @property
+    def total_cents(self) -> int:
+        return self.price_cents + self.vat_cents
+
+
+class Booking(Priced, TimeStampedModel):
     """A seeker organization's booking of a resource for [start, end)."""
 
     resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="bookings")
@@ -112,21 +126,11 @@ class Booking(TimeStampedModel):
         return f"{self.resource}: {self.start:%Y-%m-%d %H:%M} – {self.end:%Y-%m-%d %H:%M}"
 
     @property
-    def vat_cents(self) -> int:
-        from fabshare.bookings.pricing import vat_of
-
-        return vat_of(self.price_cents, self.vat_percent)
-
-    @property
-    def total_cents(self) -> int:
-        return self.price_cents + self.vat_cents
-
-    @property
     def is_hold(self) -> bool:
         return self.status in HOLD_STATES
 
 
-class Offer(TimeStampedModel):
+class Offer(Priced, TimeStampedModel):
     """A provider's answer to an open capacity request (or one of its steps): a resource for a
     period at a price, with conditions, valid until a date. Accepting it confirms a booking."""
 
@@ -167,16 +171,6 @@ class Offer(TimeStampedModel):
 
     def __str__(self):
         return f"{self.provider}: {self.resource} for {self.request}"
-
-    @property
-    def vat_cents(self) -> int:
-        from fabshare.bookings.pricing import vat_of
-
-        return vat_of(self.price_cents, self.vat_percent)
-
-    @property
-    def total_cents(self) -> int:
-        return self.price_cents + self.vat_cents
 
 
 class Message(models.Model):

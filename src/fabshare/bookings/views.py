@@ -203,22 +203,31 @@ def booking_act(request, pk, action):
     return redirect("booking_detail", pk=pk)
 
 
+def _post_message(request, *, thread: dict, page: str, context) -> HttpResponse:
+    """Add a message to a booking's or an offer's thread (``thread``: booking= or offer=);
+    on an error the page is shown again with the error next to the field."""
+    form = MessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            message = services.message_post(actor=request.user,
+                                            body=form.cleaned_data["body"],
+                                            files=form.cleaned_data["files"], **thread)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            url = (services.booking_url(message.booking) if message.booking
+                   else services.offer_url(message.offer))
+            return redirect(url + "#thread")
+    return render(request, page, context(form), status=400)
+
+
 @login_required
 @require_POST
 def booking_message(request, pk):
     booking = selectors.get_booking_for_user(request.user, pk)
-    form = MessageForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.message_post(actor=request.user, booking=booking,
-                                  body=form.cleaned_data["body"],
-                                  files=form.cleaned_data["files"])
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            return redirect(reverse("booking_detail", args=[pk]) + "#thread")
-    return render(request, "bookings/detail.html",
-                  _detail_context(request, booking, message_form=form), status=400)
+    return _post_message(request, thread={"booking": booking}, page="bookings/detail.html",
+                         context=lambda form: _detail_context(request, booking,
+                                                              message_form=form))
 
 
 @login_required
@@ -402,15 +411,6 @@ def offer_withdraw(request, pk):
 @require_POST
 def offer_message(request, pk):
     offer = selectors.get_offer_for_user(request.user, pk)
-    form = MessageForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.message_post(actor=request.user, offer=offer,
-                                  body=form.cleaned_data["body"],
-                                  files=form.cleaned_data["files"])
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            return redirect(reverse("offer_detail", args=[pk]) + "#thread")
-    return render(request, "bookings/offer_detail.html",
-                  _offer_context(request, offer, message_form=form), status=400)
+    return _post_message(request, thread={"offer": offer}, page="bookings/offer_detail.html",
+                         context=lambda form: _offer_context(request, offer,
+                                                             message_form=form))
