@@ -176,3 +176,30 @@ def test_calendar_feeds_show_bookings(world, machine, client, request_booking):
     week = client.get(reverse("resource_availability", args=[machine.slug]),
                       {"date": "2026-03-05"}).content.decode()
     assert "booked" in week
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_list_and_detail_cost_a_fixed_number_of_queries(world, machine, client,
+                                                       request_booking):
+    first = request_booking(start=at(1), end=at(1, 1))
+    client.force_login(world.founder)
+    services.personal_calendar_of(world.founder)  # created on the first visit
+    services.message_post(actor=world.founder, booking=first, body="one",
+                          files=[SimpleUploadedFile("a.pdf", b"%PDF-1")])
+    list_small = _queries(client, reverse("booking_list"))
+    detail_small = _queries(client, reverse("booking_detail", args=[first.pk]))
+    for day in range(2, 12):
+        request_booking(start=at(day), end=at(day, 1))
+        services.message_post(actor=world.admin, booking=first, body=f"reply {day}",
+                              files=[SimpleUploadedFile("b.pdf", b"%PDF-1")])
+    assert _queries(client, reverse("booking_list")) \
+        == list_small
+    assert _queries(client, reverse("booking_detail", args=[first.pk])) == detail_small
