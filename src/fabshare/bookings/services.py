@@ -118,7 +118,7 @@ def _lock_resource(resource_id: int) -> Resource:
             cursor.execute("SET LOCAL lock_timeout = %s",
                            [f"{int(settings.BOOKINGS_LOCK_TIMEOUT_MS)}ms"])
     try:
-        return Resource.objects.select_for_update().select_related("organization").get(
+        return Resource.objects.select_for_update(of=("self",)).select_related("organization").get(
             pk=resource_id)
     except OperationalError:
         raise Conflict(_("The resource is busy with other bookings; please try again.")) \
@@ -385,8 +385,8 @@ def _apply(booking: Booking, transition: states.Transition, *, actor: User | Non
 
 def _locked_booking(booking: Booking) -> Booking:
     _lock_resource(booking.resource_id)
-    return (Booking.objects.select_for_update().select_related("resource", "provider", "seeker",
-                                                                "requested_by")
+    return (Booking.objects.select_for_update(of=("self",))
+            .select_related("resource", "provider", "seeker", "requested_by")
             .get(pk=booking.pk))
 
 
@@ -643,7 +643,7 @@ def offer_accept(*, actor: User, offer: Offer, now: datetime | None = None) -> B
     if not Membership.objects.filter(user=actor, organization=request.organization).exists():
         raise NotFound(_("Offer not found."))
     locked = _lock_resource(offer.resource_id)
-    offer = Offer.objects.select_for_update().select_related("request", "resource").get(
+    offer = Offer.objects.select_for_update(of=("self",)).select_related("request", "resource").get(
         pk=offer.pk)
     if offer.status != Offer.OfferStatus.OPEN:
         raise Conflict(_("This offer is %(status)s and can no longer be accepted.")
