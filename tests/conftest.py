@@ -84,3 +84,7 @@ def world(db):
                                   user__email="founder@example.com").user
     w.outsider = UserFactory(email="outsider@example.com")
     return w
+
+
+# A small market for demand and matching (and the apps above them): see tests/market.py.
+from tests.market import clock, market, need  # noqa: E402, F401

@@ -209,12 +209,16 @@ def _register_routers() -> None:
     from fabshare.bookings.api import router as bookings_router
     from fabshare.catalog.api import router as catalog_router
     from fabshare.catalog.import_api import router as import_router
+    from fabshare.demand.api import router as demand_router
+    from fabshare.matching.api import router as matching_router
     from fabshare.network.api import router as network_router
 
     api.add_router("/", network_router)
     api.add_router("/", catalog_router)
     api.add_router("/", availability_router)
     api.add_router("/", import_router)
+    api.add_router("/", demand_router)
+    api.add_router("/", matching_router)
     api.add_router("/", bookings_router)
 
 

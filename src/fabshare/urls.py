@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("fabshare.catalog.urls")),
     path("", include("fabshare.catalog.import_urls")),
     path("", include("fabshare.availability.urls")),
+    path("", include("fabshare.demand.urls")),
+    path("", include("fabshare.matching.urls")),
     path("", include("fabshare.bookings.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),

@@ -37,6 +37,10 @@ def clock():
 
 @pytest.fixture
 def machine(world, clock):
+    from tests.factories import NetworkMembershipFactory
+
+    # The start-up joins the network too, so its published requests reach the factory.
+    NetworkMembershipFactory(network=world.network, organization=world.startup)
     return offered_machine(world.factory)
 
 

@@ -198,9 +198,10 @@ def open_request(world):
 
 
 def test_offers_compare_and_accept(world, machine, clock, open_request):
-    from tests.factories import MembershipFactory, OrganizationFactory
+    from tests.factories import MembershipFactory, NetworkMembershipFactory, OrganizationFactory
 
     rival = OrganizationFactory(name="Hasselt Laser BV")
+    NetworkMembershipFactory(network=world.network, organization=rival)
     rival_admin = MembershipFactory(organization=rival, role="admin").user
     rival_machine = offered_machine(rival, price=8000)
     cheap = services.offer_create(actor=rival_admin, request=open_request,
@@ -222,6 +223,13 @@ def test_offers_compare_and_accept(world, machine, clock, open_request):
 
 
 def test_offer_rules(world, machine, clock, open_request, request_booking):
+    from tests.factories import MembershipFactory, OrganizationFactory
+
+    stranger = MembershipFactory(organization=OrganizationFactory(), role="admin").user
+    stranger_machine = offered_machine(stranger.memberships.get().organization)
+    with pytest.raises(NotFound, match="Request not found"):  # not in the start-up's network
+        services.offer_create(actor=stranger, request=open_request, resource=stranger_machine,
+                              start=at(4), end=at(4, 4), valid_until=at(2))
     with pytest.raises(DomainError, match="expire before the period starts"):
         services.offer_create(actor=world.admin, request=open_request, resource=machine,
                               start=at(4), end=at(4, 4), valid_until=at(5))
@@ -233,8 +241,6 @@ def test_offer_rules(world, machine, clock, open_request, request_booking):
     with pytest.raises(NotFound):
         services.offer_accept(actor=world.outsider, offer=offer)
     # Someone else took the time meanwhile: accepting is a 409 and the offer stays open.
-    from tests.factories import MembershipFactory, OrganizationFactory
-
     other = MembershipFactory(organization=OrganizationFactory(), role="owner").user
     request_booking(actor=other)
     with pytest.raises(Conflict):

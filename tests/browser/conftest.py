@@ -5,6 +5,7 @@ import logging
 import os
 import socket
 import threading
+import urllib.request
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -107,6 +108,9 @@ def site(live_server, settings, mailbox):
     settings.FABSHARE_SITE_URL = live_server.url
     settings.FABSHARE_MAP_TILE_URL = ""  # never reach the internet for tiles
     settings.ACCOUNT_RATE_LIMITS = False
+    # Warm the server up (URLconf, API schemas, templates) so that a busy machine's first
+    # page does not run into the browser's navigation timeout.
+    urllib.request.urlopen(f"{live_server.url}/", timeout=120).read()  # noqa: S310 - localhost
     return live_server.url
 
 

@@ -23,6 +23,7 @@ from fabshare.bookings.services import sides_of, thread_sides
 from fabshare.catalog.models import Resource
 from fabshare.core.errors import NotFound
 from fabshare.demand.models import CapacityRequest
+from fabshare.demand.selectors import requests_visible_to
 from fabshare.network.models import Membership
 
 Interval = tuple[datetime, datetime]
@@ -135,16 +136,14 @@ def get_personal_calendar_by_token(token: str) -> PersonalCalendar:
 
 
 def get_request_for_offers(user, pk: int) -> CapacityRequest:
-    """A request the user may answer or whose offers they may compare: an open (or matched)
-    request for any signed-in member of an organization, or any request of their own."""
-    if not getattr(user, "is_authenticated", False):
+    """A request the user may see (demand decides: their own, or a published one of an
+    organization in one of their networks); ``is_mine`` tells whether they are the requester."""
+    request = (requests_visible_to(user).select_related("organization").filter(pk=pk)
+               .first())
+    if request is None:
         raise NotFound(_("Request not found."))
-    request = CapacityRequest.objects.select_related("organization").filter(pk=pk).first()
-    mine = request is not None and Membership.objects.filter(
+    request.is_mine = Membership.objects.filter(
         user=user, organization=request.organization).exists()
-    if request is None or not (mine or request.status in ("open", "matched")):
-        raise NotFound(_("Request not found."))
-    request.is_mine = mine
     return request
 
 

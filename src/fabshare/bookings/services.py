@@ -46,6 +46,7 @@ from fabshare.catalog import selectors as catalog_selectors
 from fabshare.catalog.models import Resource
 from fabshare.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from fabshare.demand.models import CapacityRequest, RequestStatus, RequestStep
+from fabshare.demand.selectors import requests_visible_to
 from fabshare.network.audit import audit_record
 from fabshare.network.models import ROLE_RANK, Membership, Organization, Role, User
 from fabshare.network.services import notify
@@ -578,6 +579,8 @@ def offer_create(*, actor: User, request: CapacityRequest, resource: Resource, s
 
     now = now or timezone.now()
     require_role(actor, resource.organization, Role.ADMIN)
+    if not requests_visible_to(actor).filter(pk=request.pk).exists():
+        raise NotFound(_("Request not found."))
     if request.status != RequestStatus.OPEN:
         raise Conflict(_("This request is not open for offers."))
     if request.organization_id == resource.organization_id:

@@ -4,7 +4,6 @@ photos and datasheets. Thin: forms check shape, services write, selectors read; 
 become field errors or 403/404 pages."""
 
 from datetime import timedelta
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,8 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
-from django.utils.translation import get_language_info, pgettext
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,6 +27,7 @@ from fabshare.catalog.forms import (
 )
 from fabshare.catalog.models import Resource
 from fabshare.core.errors import DomainError, NotFound
+from fabshare.core.formatting import hours, money
 from fabshare.network import selectors as network_selectors
 from fabshare.network.forms import add_domain_error
 from fabshare.network.models import ROLE_RANK, Role
@@ -36,22 +35,6 @@ from fabshare.network.models import ROLE_RANK, Role
 PAGE_SIZE = 50
 FRAGMENT_SIZE = 10
 FREE_TIME_HORIZON = timedelta(days=28)
-
-
-def money(cents: int | None) -> str:
-    """Cents as euro in the user's language: "€ 95,00" (nl, fr, de), "€ 95.00" (en)."""
-    if cents is None:
-        return ""
-    amount = number_format(Decimal(cents) / 100, decimal_pos=2, force_grouping=True)
-    # Translators: an amount in euro; place the sign and the space as your language does.
-    return pgettext("money", "€ %(amount)s") % {"amount": amount}
-
-
-def hours(value: timedelta) -> str:
-    """A duration in hours, with one decimal only when it is not whole: "112", "7,5"."""
-    number = Decimal(value.total_seconds()) / 3600
-    whole = number == number.to_integral_value()
-    return number_format(number, decimal_pos=0 if whole else 1)
 
 
 def _is_admin(role: str | None) -> bool:

@@ -1,0 +1,17 @@
+"""Template filters: ``{% load fabshare %}{{ cents|money }}``, ``{{ duration|hours }}``."""
+
+from django import template
+
+from fabshare.core import formatting
+
+register = template.Library()
+
+
+@register.filter
+def money(cents):
+    return formatting.money(cents)
+
+
+@register.filter
+def hours(value):
+    return "" if value is None else formatting.hours(value)
