@@ -292,6 +292,10 @@ def test_reviews_are_blind_until_both_sides_reviewed(world, machine, request_boo
     services.review_submit(actor=world.admin, booking=booking, rating=4, text="Clear brief")
     assert Review.objects.filter(published_at__isnull=False).count() == 2
     assert reputation_of([world.factory.pk, world.startup.pk]) == {world.factory.pk: (5.0, 1)}
+    # Matching reads it through its registration hook (it never imports bookings).
+    from fabshare.matching import selectors as matching_selectors
+
+    assert matching_selectors.reputation_of([world.factory.pk]) == {world.factory.pk: (5.0, 1)}
 
 
 def test_a_lone_review_is_published_after_14_days(world, machine, request_booking, clock):
