@@ -29,8 +29,8 @@ SLOTS = 48  # hourly starts over two days: periods of 1–3 h overlap heavily
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif("connection.vendor != 'postgresql'",
-                       reason="the concurrency run is PostgreSQL-specific (the issue asks for "
-                              "parallel writers; SQLite serializes every writer)"),
+                       reason="PostgreSQL-specific: parallel writers and the exclusion "
+                              "constraint (SQLite serializes every writer)"),
 ]
 
 
