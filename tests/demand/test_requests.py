@@ -177,6 +177,7 @@ def test_attachments_need_the_nda_before_a_provider_sees_them(client, seeker):
     client.force_login(seeker.admin)  # a provider in the same network
     detail = client.get(reverse("request_detail", args=[request.pk])).content.decode()
     assert "secret.pdf" not in detail and "Accept the NDA" in detail
+    assert reverse("offer_new", args=[request.pk]) in detail  # providers answer with offers
     assert client.get(url).status_code == 404
     api = client.get(f"/api/v1/requests/{request.pk}").json()
     assert api["attachments"] is None

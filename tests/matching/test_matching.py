@@ -38,6 +38,7 @@ def test_results_page_explains_and_maps(client, market, need):
     assert page.status_code == 200
     assert "Trumpf TruLaser 3030" in html and "Bystronic fibre 2 mm" in html
     assert "Near miss" in html and "3 mm is thicker than the 2 mm it handles." in html
+    assert f"/bookings/new/?resource={market.genk_laser.pk}&amp;step=" in html
     assert "80 h free between the earliest start and the deadline (6 h needed)." in html
     assert "Hidden network laser" not in html and "Partners-only laser" not in html
     assert "Far laser" not in html
@@ -61,6 +62,7 @@ def test_provider_inbox_shows_fitting_requests_from_their_side(client, market, n
     html = client.get(reverse("provider_inbox")).content.decode()
     assert "500 brackets" in html and "Trumpf TruLaser 3030" in html
     assert "Bystronic" not in html  # only the provider's own resources
+    assert reverse("offer_new", args=[need.pk]) in html
     client.force_login(market.thin_admin)
     html = client.get(reverse("provider_inbox")).content.decode()
     assert "500 brackets" in html and "Near miss" in html
