@@ -206,6 +206,7 @@ def http_error(request, exc: HttpError):
 
 def _register_routers() -> None:
     from fabshare.availability.api import router as availability_router
+    from fabshare.bookings.api import router as bookings_router
     from fabshare.catalog.api import router as catalog_router
     from fabshare.catalog.import_api import router as import_router
     from fabshare.demand.api import router as demand_router
@@ -218,6 +219,7 @@ def _register_routers() -> None:
     api.add_router("/", import_router)
     api.add_router("/", demand_router)
     api.add_router("/", matching_router)
+    api.add_router("/", bookings_router)
 
 
 _register_routers()

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "fabshare.availability",
     "fabshare.demand",
     "fabshare.matching",
+    "fabshare.bookings",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -229,3 +230,15 @@ FABSHARE_FEED_ALLOW_PRIVATE_HOSTS = env.bool("FABSHARE_FEED_ALLOW_PRIVATE_HOSTS"
 # app servers like MEDIA_ROOT). Empty: "import-staging" next to MEDIA_ROOT.
 FABSHARE_IMPORT_DIR = env.str("FABSHARE_IMPORT_DIR", default="")
 FORMAT_MODULE_PATH = ["fabshare.formats"]
+# Bookings: VAT added to prices (Belgium 21 %), how long a request holds its period, when
+# bookings complete by themselves, how long reviews stay blind, cancellation defaults.
+BOOKINGS_VAT_PERCENT = env.float("BOOKINGS_VAT_PERCENT", default=21.0)
+BOOKINGS_HOLD_HOURS = env.float("BOOKINGS_HOLD_HOURS", default=48.0)
+BOOKINGS_AUTO_COMPLETE_DAYS = env.int("BOOKINGS_AUTO_COMPLETE_DAYS", default=3)
+BOOKINGS_REVIEW_BLIND_DAYS = env.int("BOOKINGS_REVIEW_BLIND_DAYS", default=14)
+BOOKINGS_FREE_CANCELLATION_DAYS = env.int("BOOKINGS_FREE_CANCELLATION_DAYS", default=2)
+BOOKINGS_CANCELLATION_FEE_PERCENT = env.int("BOOKINGS_CANCELLATION_FEE_PERCENT", default=50)
+BOOKINGS_MAX_DAYS = env.int("BOOKINGS_MAX_DAYS", default=90)
+BOOKINGS_ATTACHMENT_MAX_BYTES = env.int("BOOKINGS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+BOOKINGS_MAX_ATTACHMENTS = 5
+BOOKINGS_LOCK_TIMEOUT_MS = env.int("BOOKINGS_LOCK_TIMEOUT_MS", default=5000)

@@ -66,6 +66,16 @@ def register_calendar_layer(layer: CalendarLayer) -> None:
         _calendar_layers.append(layer)
 
 
+# Other apps (bookings) add events to the iCalendar exports:
+# ``source(resources, since, request) -> [ExportEvent, …]``.
+_calendar_exports: list[Callable] = []
+
+
+def register_calendar_export(source: Callable) -> None:
+    if source not in _calendar_exports:
+        _calendar_exports.append(source)
+
+
 # --- calendar layout (pure) ------------------------------------------------------------------
 
 
@@ -610,6 +620,8 @@ def _calendar_response(request, *, name: str, filename: str, resources) -> HttpR
             uid=stable_uid("free", slot.resource_id, slot.start.isoformat()),
             start=slot.start, end=slot.end,
             summary=_("Free: %(name)s") % {"name": slot.resource.name}, url=page))
+    for source in _calendar_exports:
+        events.extend(source(resources, since, request))
     response = HttpResponse(export_calendar(events, name=name),
                             content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}.ics"'
