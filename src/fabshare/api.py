@@ -212,6 +212,7 @@ def _register_routers() -> None:
     from fabshare.demand.api import router as demand_router
     from fabshare.matching.api import router as matching_router
     from fabshare.network.api import router as network_router
+    from fabshare.planning.api import router as planning_router
 
     api.add_router("/", network_router)
     api.add_router("/", catalog_router)
@@ -220,6 +221,7 @@ def _register_routers() -> None:
     api.add_router("/", demand_router)
     api.add_router("/", matching_router)
     api.add_router("/", bookings_router)
+    api.add_router("/", planning_router)
 
 
 _register_routers()

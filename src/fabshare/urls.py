@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("fabshare.demand.urls")),
     path("", include("fabshare.matching.urls")),
     path("", include("fabshare.bookings.urls")),
+    path("", include("fabshare.planning.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
