@@ -333,7 +333,8 @@ def run_accept(*, actor: User, run: PlanningRun, now=None) -> PlanningRun:
     docstring)."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("Sign in to accept a plan."))
-    run = PlanningRun.objects.select_for_update().select_related("network").get(pk=run.pk)
+    run = (PlanningRun.objects.select_for_update(of=("self",)).select_related("network")
+           .get(pk=run.pk))
     _check_accept(actor, run)
     if run.status == RunStatus.ACCEPTED:
         raise Conflict(_("This plan has already been accepted."))
