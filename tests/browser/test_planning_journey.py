@@ -19,6 +19,7 @@ from fabshare.catalog.models import Capability, CapabilityMaterial, Material, Pr
 from fabshare.demand import services as demand
 from fabshare.network.models import Role
 from fabshare.planning import services
+from tests.browser.test_accessibility import check
 from tests.factories import (
     MembershipFactory,
     NetworkFactory,
@@ -104,6 +105,7 @@ def test_operator_plans_three_requests_accepts_and_providers_see_the_requests(
     operator.get_by_role("link", name="Plan requests").click()
     for title in cast.titles:
         operator.get_by_label(title, exact=False).check()
+    check(operator, "plan form")
     operator.get_by_label("Time limit (seconds)").fill("3")
     operator.get_by_role("button", name="Start planning").click()
 
@@ -111,6 +113,7 @@ def test_operator_plans_three_requests_accepts_and_providers_see_the_requests(
     expect(operator.get_by_test_id("run-status")).to_have_text("Queued")
     expect(operator.get_by_role("progressbar")).to_be_visible()
     expect(operator.get_by_role("button", name="Cancel")).to_be_visible()
+    check(operator, "plan in progress")
     assert services.work_queue() == "Planning runs finished: 1."
 
     # The poll reloads the page with the proposal: two Gantt charts drawn by plotly.js.
@@ -123,6 +126,7 @@ def test_operator_plans_three_requests_accepts_and_providers_see_the_requests(
     expect(operator.get_by_test_id("plan-operations").locator("tbody tr")).to_have_count(6)
     expect(operator.get_by_test_id("plan-transports")).to_contain_text("Genk")
     expect(operator.get_by_role("button", name="Cancel")).to_have_count(0)
+    check(operator, "plan proposal")
 
     operator.get_by_role("button", name="Accept and send booking requests").click()
     expect(operator.get_by_text("Plan accepted: 6 booking requests")).to_be_visible()
