@@ -7,6 +7,7 @@ may see the run; accepting sends one booking request per planned operation, all 
 """
 
 from datetime import datetime
+from typing import Annotated
 
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -14,19 +15,20 @@ from pydantic import Field
 
 from fabshare.core.errors import Conflict, NotFound
 from fabshare.demand.models import CapacityRequest
-from fabshare.network.api import In, PathId, errors
+from fabshare.network.api import MAX_ID, In, PathId, errors
 from fabshare.network.selectors import get_network
 from fabshare.planning import selectors, services
 from fabshare.planning.models import MAX_TIME_LIMIT, PlanObjective, RunStatus
 
 router = Router(tags=["planning"])
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class RunIn(In):
-    requests: list[int] = Field(..., min_length=1, max_length=services.MAX_REQUESTS,
+    requests: list[Id] = Field(..., min_length=1, max_length=services.MAX_REQUESTS,
                                 description="Ids of open requests to plan together")
-    network_id: int | None = Field(
-        None, ge=1, description="Plan as an operator of this network (default: your own "
+    network_id: Id | None = Field(
+        None, description="Plan as an operator of this network (default: your own "
                                 "organizations' requests, else a network you operate)")
     time_limit: int = Field(10, ge=1, le=MAX_TIME_LIMIT, description="Seconds of search")
     objective: PlanObjective = PlanObjective.MAKESPAN
