@@ -220,3 +220,28 @@ def test_runs_are_seen_by_the_creator_operators_and_requesters_only(plant):
     assert run in runs_visible_to(w.founder)
     assert run not in runs_visible_to(w.owner)
     assert run not in runs_visible_to(w.outsider)
+
+
+def test_workers_claim_each_queued_run_once_oldest_first(plant):
+    w = plant
+    first = _run(w.founder, [w.two_step("Brackets")])
+    second = _run(w.founder, [w.two_step("Covers")])
+    assert services.claim_next() == first.pk
+    assert services.claim_next() == second.pk
+    assert services.claim_next() is None
+    assert services.execute(first.pk).status == RunStatus.RUNNING  # claimed by another worker
+
+
+def test_bookings_let_an_operator_request_for_an_admitted_organization_only(plant):
+    from fabshare.bookings.services import booking_request
+    from fabshare.core.errors import NotFound
+
+    w = plant
+    start = NOW.replace(hour=8) + timedelta(days=1)
+    with pytest.raises(NotFound):
+        booking_request(actor=w.outsider, resource=w.genk_laser, start=start,
+                        end=start + timedelta(hours=2), organization=w.startup)
+    # The laser is visible to the network only: checked as the startup sees it.
+    booking = booking_request(actor=w.operator, resource=w.genk_laser, start=start,
+                              end=start + timedelta(hours=2), organization=w.startup)
+    assert booking.seeker == w.startup and booking.requested_by == w.operator
