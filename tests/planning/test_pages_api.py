@@ -51,6 +51,19 @@ def test_the_form_plans_chosen_requests_and_the_page_follows_the_run(client, pla
     response = client.post(f"/plans/{run.pk}/accept/", follow=True)
     assert "Plan accepted: 4 booking requests" in response.text
     assert Booking.objects.count() == 4
+    listing = client.get("/plans/")
+    assert f'href="/plans/{run.pk}/"' in listing.text and "Accepted" in listing.text
+
+
+def test_a_running_run_shows_its_phase_in_words(client, plant):
+    w = plant
+    run = services.run_create(actor=w.founder, requests=[w.two_step("Brackets")],
+                              time_limit=1, background=False)
+    PlanningRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, progress=0.42,
+                                                 phase="on time")
+    client.force_login(w.founder)
+    progress = client.get(f"/plans/{run.pk}/progress/")
+    assert 'aria-valuenow="42"' in progress.text and "meeting deadlines" in progress.text
 
 
 def test_the_page_explains_requests_that_cannot_be_served(client, plant):

@@ -28,6 +28,15 @@ class RunStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
 
 
+PHASES = {
+    "greedy": _("first plan"),
+    "on time": _("meeting deadlines"),
+    "planned": _("fitting in late requests"),
+    "tardiness": _("reducing lateness"),
+    "makespan": _("finishing earlier"),
+    "cost": _("lowering the price"),
+}
+
 FINISHED = (RunStatus.DONE, RunStatus.FAILED, RunStatus.CANCELLED, RunStatus.ACCEPTED)
 
 
@@ -85,6 +94,9 @@ class PlanningRun(TimeStampedModel):
 
     def __str__(self):
         return f"#{self.pk} ({self.get_status_display()})"
+
+    def get_phase_display(self) -> str:
+        return str(PHASES.get(self.phase, self.phase))
 
     @property
     def is_finished(self) -> bool:
