@@ -57,9 +57,8 @@ def build(data: PlanningInput, result: PlanResult) -> dict:
     for a in sorted(result.assignments, key=lambda a: (a.job, a.start)):
         step = data.steps[(a.job, a.step)]
         resource = data.resources[a.resource]
-        option = next(o for o in instance.job_index[a.job].steps[
-            [s.id for s in instance.job_index[a.job].steps].index(a.step)].options
-            if o.resource == a.resource)
+        planned_step = next(s for s in instance.job_index[a.job].steps if s.id == a.step)
+        option = next(o for o in planned_step.options if o.resource == a.resource)
         site = instance.resource_index[a.resource].site
         row = {
             "job": a.job, "request": data.requests[a.job].pk,

@@ -286,7 +286,7 @@ def work_queue() -> str:
 # --- cancel --------------------------------------------------------------------------------------
 
 
-def _may_manage(actor: User, run: PlanningRun) -> bool:
+def may_manage(actor: User, run: PlanningRun) -> bool:
     if run.created_by_id == actor.pk or actor.is_superuser:
         return True
     return run.network is not None and is_operator(actor, run.network)
@@ -296,7 +296,7 @@ def _may_manage(actor: User, run: PlanningRun) -> bool:
 def run_cancel(*, actor: User, run: PlanningRun) -> PlanningRun:
     """Ask a queued or running run to stop; a queued one stops at once."""
     run = PlanningRun.objects.select_for_update().get(pk=run.pk)
-    if not _may_manage(actor, run):
+    if not may_manage(actor, run):
         raise PermissionDenied(_("Only whoever started the plan, or the network's operators, "
                                  "may cancel it."))
     if run.is_finished:

@@ -62,7 +62,7 @@ def _context(request, run):
     operations = [dict(op, start_at=_at(op["start"]), end_at=_at(op["end"]))
                   for op in proposal.get("operations", [])]
     transports = [dict(t, start_at=_at(t["start"])) for t in proposal.get("transports", [])]
-    may_manage = services._may_manage(request.user, run)
+    may_manage = services.may_manage(request.user, run)
     return {
         "run": run, "proposal": proposal, "unserved": unserved, "operations": operations,
         "transports": transports,
