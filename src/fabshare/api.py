@@ -213,6 +213,7 @@ def _register_routers() -> None:
     from fabshare.knowledge.api import router as knowledge_router
     from fabshare.matching.api import router as matching_router
     from fabshare.network.api import router as network_router
+    from fabshare.planning.api import router as planning_router
     from fabshare.telemetry.api import router as telemetry_router
 
     api.add_router("/", network_router)
@@ -224,6 +225,7 @@ def _register_routers() -> None:
     api.add_router("/", knowledge_router)
     api.add_router("/", telemetry_router)
     api.add_router("/", bookings_router)
+    api.add_router("/", planning_router)
 
 
 _register_routers()

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "fabshare.bookings",
     "fabshare.knowledge",
     "fabshare.telemetry",
+    "fabshare.planning",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -244,3 +245,5 @@ BOOKINGS_MAX_DAYS = env.int("BOOKINGS_MAX_DAYS", default=90)
 BOOKINGS_ATTACHMENT_MAX_BYTES = env.int("BOOKINGS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 BOOKINGS_MAX_ATTACHMENTS = 5
 BOOKINGS_LOCK_TIMEOUT_MS = env.int("BOOKINGS_LOCK_TIMEOUT_MS", default=5000)
+# Planning runs in a thread of the web process (None: on SQLite only; see docs/planning.md).
+FABSHARE_PLANNING_THREAD = env.bool("FABSHARE_PLANNING_THREAD", default=None)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("fabshare.knowledge.urls")),
     path("", include("fabshare.telemetry.urls")),
     path("", include("fabshare.bookings.urls")),
+    path("", include("fabshare.planning.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -48,7 +48,15 @@ from fabshare.core.errors import Conflict, DomainError, NotFound, PermissionDeni
 from fabshare.demand.models import CapacityRequest, RequestStatus, RequestStep
 from fabshare.demand.selectors import requests_visible_to
 from fabshare.network.audit import audit_record
-from fabshare.network.models import ROLE_RANK, Membership, Organization, Role, User
+from fabshare.network.models import (
+    ROLE_RANK,
+    Membership,
+    NetworkMembership,
+    NetworkMembershipStatus,
+    Organization,
+    Role,
+    User,
+)
 from fabshare.network.services import notify
 
 MIN_DURATION = timedelta(minutes=15)
@@ -230,9 +238,29 @@ def _seeker_org(actor: User, organization: Organization | None) -> Organization:
         if membership is None:
             raise PermissionDenied(_("Join an organization before booking."))
         return membership.organization
-    if not Membership.objects.filter(user=actor, organization=organization).exists():
+    if not Membership.objects.filter(user=actor, organization=organization).exists() \
+            and not _operates_network_of(actor, organization):
         raise NotFound(_("Organization not found."))
     return organization
+
+
+def viewer_for(actor: User, seeker: Organization) -> User:
+    """Whose view of the catalog decides what ``actor`` may book for ``seeker``: the actor's
+    own, or, for an operator acting on behalf of a member organization, that organization's
+    (its first owner, else admin, else member)."""
+    members = seeker.memberships.filter(user__is_active=True).select_related("user")
+    if members.filter(user=actor).exists():
+        return actor
+    ranked = sorted(members, key=lambda m: (-ROLE_RANK[m.role], m.pk))
+    return ranked[0].user if ranked else actor
+
+
+def _operates_network_of(actor: User, organization: Organization) -> bool:
+    """A network operator may request on behalf of an organization admitted to their network
+    (the network planner's accepted plans); the booking records the operator as requester."""
+    return NetworkMembership.objects.filter(
+        organization=organization, network__operators=actor,
+        status=NetworkMembershipStatus.APPROVED).exists()
 
 
 @transaction.atomic
@@ -247,10 +275,11 @@ def booking_request(*, actor: User, resource: Resource, start: datetime, end: da
     now = now or timezone.now()
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("Sign in to book."))
-    resource = catalog_selectors.get_resource_for_role(actor, pk=resource.pk, minimum=None)
+    seeker = _seeker_org(actor, organization)
+    resource = catalog_selectors.get_resource_for_role(viewer_for(actor, seeker), pk=resource.pk,
+                                                       minimum=None)
     if not resource.is_active:
         raise DomainError(_("This resource is not active."), field="resource")
-    seeker = _seeker_org(actor, organization)
     if seeker.pk == resource.organization_id:
         raise DomainError(_("Your organization owns this resource; block the time in its "
                             "availability instead."), field="resource")

@@ -28,6 +28,7 @@ job on time) is skipped. The planner never returns a plan worse than greedy.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -119,6 +120,8 @@ class PlanResult:
     source: str
     wall_time: float
     phases: tuple[PhaseReport, ...]
+    stopped: bool = False
+    """True when `should_stop` ended the search early: the plan is the best found so far."""
 
 
 def explain_unserved(
@@ -535,12 +538,46 @@ def _lowest(variable: cp_model.IntVar) -> int:
 
 
 class _ProgressCallback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, phase: str, started: float, report: Callable[[Progress], None]) -> None:
+    def __init__(self, phase: str, started: float, report: Callable[[Progress], None] | None,
+                 should_stop: Callable[[], bool] | None) -> None:
         super().__init__()
         self.phase, self.started, self.report = phase, started, report
+        self.should_stop = should_stop
 
     def on_solution_callback(self) -> None:
-        self.report(Progress(self.phase, time.monotonic() - self.started, self.objective_value))
+        if self.report is not None:
+            self.report(Progress(self.phase, time.monotonic() - self.started,
+                                 self.objective_value))
+        if self.should_stop is not None and self.should_stop():
+            self.stop_search()
+
+
+class _StopWatch:
+    """Calls `solver.stop_search()` as soon as `should_stop()` turns true, polled every
+    `interval` seconds from a daemon thread: a search that finds no new solution (so never
+    enters the solution callback) still stops within about `interval`."""
+
+    def __init__(self, solver: cp_model.CpSolver, should_stop: Callable[[], bool],
+                 interval: float = 0.05) -> None:
+        self.solver, self.should_stop, self.interval = solver, should_stop, interval
+        self.done = threading.Event()
+        self.fired = False
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _watch(self) -> None:
+        while not self.done.wait(self.interval):
+            if self.should_stop():
+                self.fired = True
+                self.solver.stop_search()
+                return
+
+    def __enter__(self) -> _StopWatch:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.done.set()
+        self.thread.join()
 
 
 @dataclass
@@ -559,10 +596,16 @@ def solve(
     parameters: SolveParameters | None = None,
     *,
     on_progress: Callable[[Progress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> PlanResult:
     """Plan `instance` (see the module docstring). Returns within about `time_limit`
     seconds plus the time to build the model; always returns a valid plan (possibly empty,
-    with every job explained in `unserved`)."""
+    with every job explained in `unserved`).
+
+    `should_stop`, when given, is asked between phases, at every solution found and every
+    50 ms during a search (from another thread, so it must be cheap and thread-safe); once
+    it answers true the search ends and the best plan so far is returned with
+    `stopped=True`."""
     parameters = parameters or SolveParameters()
     started = time.monotonic()
     deadline = started + parameters.time_limit
@@ -619,9 +662,17 @@ def solve(
 
     reports: list[PhaseReport] = []
     all_proven = True
+    stopped = False
     for index, phase in enumerate(phases):
         phase_started = time.monotonic()
         value = phase.value(incumbent_metrics)
+        if not stopped and should_stop is not None and should_stop():
+            stopped = True
+        if stopped:
+            reports.append(PhaseReport(phase.name, "stopped", value, _unknown_bound(phase), 0.0))
+            all_proven = False
+            _fix(plan_model.model, phase, value)
+            continue
         if phase.settled or isinstance(phase.expression, int) or value == phase.best_possible:
             bound = value
             reports.append(PhaseReport(phase.name, "trivial", value, bound, 0.0))
@@ -649,9 +700,15 @@ def solve(
         # on a large one; cap it at 1 % of the phase's time (deterministic seconds).
         solver.parameters.probing_deterministic_time_limit = min(1.0, 0.01 * budget)
         callback = (
-            _ProgressCallback(phase.name, started, on_progress) if on_progress else None
+            _ProgressCallback(phase.name, started, on_progress, should_stop)
+            if on_progress or should_stop else None
         )
-        status = solver.solve(plan_model.model, callback)
+        if should_stop is not None:
+            with _StopWatch(solver, should_stop) as watch:
+                status = solver.solve(plan_model.model, callback)
+            stopped = watch.fired or should_stop()
+        else:
+            status = solver.solve(plan_model.model, callback)
         status_name = solver.status_name(status)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             found = plan_model.assignments(solver)
@@ -690,6 +747,7 @@ def solve(
         source=source,
         wall_time=round(time.monotonic() - started, 3),
         phases=tuple(reports),
+        stopped=stopped,
     )
 
 

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from fabshare.planning import views
+
+urlpatterns = [
+    path("plans/", views.run_list, name="planning_runs"),
+    path("plans/new/", views.run_new, name="planning_new"),
+    path("plans/<int:pk>/", views.run_detail, name="planning_run"),
+    path("plans/<int:pk>/progress/", views.run_progress, name="planning_progress"),
+    path("plans/<int:pk>/cancel/", views.run_cancel, name="planning_cancel"),
+    path("plans/<int:pk>/accept/", views.run_accept, name="planning_accept"),
+    # The same file telemetry serves at telemetry/plotly.min.js; one of the two goes on merge.
+    path("plans/plotly.min.js", views.plotly_js, name="planning_plotly_js"),
+]
