@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from fabshare.api import api
+from fabshare.core.views import plotly_js
 
 admin.site.site_header = "fabshare"
 admin.site.site_title = "fabshare admin"
@@ -21,6 +22,7 @@ urlpatterns = [
     path("", include("fabshare.planning.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
+    path("plotly.min.js", plotly_js, name="plotly_js"),
     path("admin/", admin.site.urls),
     # Logos are public. Other uploads (resource photos, datasheets) are served only through
     # views that check who may see them, never from here.

@@ -44,9 +44,9 @@ def test_the_form_plans_chosen_requests_and_the_page_follows_the_run(client, pla
     figure = page.context["figures"]["by_job"]
     names = {trace["name"] for trace in figure["data"]}
     assert names == {"Brackets", "Covers", "Transport"}
-    assert "/plans/plotly.min.js" in page.text and 'data-figure="figure-by-resource"' in page.text
+    assert "/plotly.min.js" in page.text and 'data-figure="figure-by-resource"' in page.text
     assert "Accept and send booking requests" in page.text
-    assert client.get("/plans/plotly.min.js").status_code == 200
+    assert client.get("/plotly.min.js").status_code == 200
 
     response = client.post(f"/plans/{run.pk}/accept/", follow=True)
     assert "Plan accepted: 4 booking requests" in response.text

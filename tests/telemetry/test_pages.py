@@ -35,7 +35,7 @@ def test_member_sees_states_kpis_and_charts(client, world, history):
     timeline = json.loads(page.split('id="figure-timeline" type="application/json">')[1]
                           .split("</script>")[0])
     assert {t["name"] for t in timeline["data"]} >= {"Running", "Idle", "Setup", "Down"}
-    assert client.get("/telemetry/plotly.min.js").status_code == 200
+    assert client.get("/plotly.min.js").status_code == 200
 
 
 @pytest.mark.parametrize("who", ["outsider", "founder"])

@@ -9,6 +9,4 @@ urlpatterns = [
     path("plans/<int:pk>/progress/", views.run_progress, name="planning_progress"),
     path("plans/<int:pk>/cancel/", views.run_cancel, name="planning_cancel"),
     path("plans/<int:pk>/accept/", views.run_accept, name="planning_accept"),
-    # The same file telemetry serves at telemetry/plotly.min.js; one of the two goes on merge.
-    path("plans/plotly.min.js", views.plotly_js, name="planning_plotly_js"),
 ]

@@ -1,16 +1,12 @@
 """Pages of the network planner: plan chosen open requests, follow the run, read the Gantt
 charts and the reasons, accept. Thin: forms check shape, services write, selectors read."""
 
-from pathlib import Path
 
-import plotly
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 
 from fabshare.core.errors import DomainError
@@ -19,8 +15,6 @@ from fabshare.planning import proposal as proposals
 from fabshare.planning import selectors, services
 from fabshare.planning.forms import RunForm
 from fabshare.planning.models import RunStatus
-
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
 @login_required
@@ -119,9 +113,3 @@ def run_accept(request, pk):
                          % {"n": run.bookings.count()})
     return redirect("planning_run", pk=pk)
 
-
-@require_safe
-@cache_control(max_age=86400, public=True)
-def plotly_js(request):
-    """plotly.js from the installed ``plotly`` package (no CDN)."""
-    return FileResponse(PLOTLY_JS.open("rb"), content_type="text/javascript")

@@ -16,5 +16,4 @@ urlpatterns = [
          name="machine_proposal"),
     path("organizations/<slug:slug>/machines/", views.organization_machines,
          name="organization_machines"),
-    path("telemetry/plotly.min.js", views.plotly_js, name="plotly_js"),
 ]

@@ -5,17 +5,14 @@ Members of the organization read; admins change. Thin: forms check shape, servic
 selectors read."""
 
 from datetime import timedelta
-from pathlib import Path
 
-import plotly
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 
 from fabshare.availability.forms import add_service_error
@@ -26,8 +23,6 @@ from fabshare.network.models import ROLE_RANK, Role
 from fabshare.telemetry import probe, selectors, services
 from fabshare.telemetry.forms import LinkForm, PeriodForm, PolicyForm, mapping_text
 from fabshare.telemetry.models import State
-
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
 def _role(user, organization) -> str | None:
@@ -212,9 +207,3 @@ def organization_machines(request, slug):
         "charts": _charts_json(links, now) if links else None,
     })
 
-
-@require_safe
-@cache_control(max_age=86400, public=True)
-def plotly_js(request):
-    """plotly.js from the installed ``plotly`` package (no CDN)."""
-    return FileResponse(PLOTLY_JS.open("rb"), content_type="text/javascript")

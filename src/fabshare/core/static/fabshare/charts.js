@@ -1,5 +1,5 @@
-// Draws the server-generated Plotly figures: every element with data-figure="<id of a
-// json_script element>" becomes a chart.
+// Draws the server-generated Plotly figures (machine charts, plan Gantt charts): every
+// element with data-figure="<id of a json_script element>" becomes a chart.
 (function () {
   "use strict";
   function draw() {
@@ -10,6 +10,7 @@
       var figure = JSON.parse(source.textContent);
       window.Plotly.newPlot(element, figure.data, figure.layout,
         { responsive: true, displaylogo: false });
+      element.dataset.drawn = "true";
     });
   }
   if (document.readyState === "loading") {
