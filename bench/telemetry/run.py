@@ -137,7 +137,7 @@ class BareSubscriber:
     def connect(self):
         properties = Properties(PacketTypes.CONNECT)
         properties.SessionExpiryInterval = 3600
-        properties.ReceiveMaximum = 20000
+        properties.ReceiveMaximum = 65535
         self.client.connect("127.0.0.1", self.port, clean_start=False, properties=properties)
         self.client.loop_start()
         self.subscribed.wait(10)
@@ -164,7 +164,7 @@ def bare_rate(broker: Mosquitto, keys, n: int) -> float:
 
 def worker_process(port: int, client_id: str, group: str, log_path: Path):
     command = [sys.executable, "-m", "fabshare.cli", "ingest", "mqtt", "--port", str(port),
-               "--client-id", client_id, "--batch-size", "5000", "--batch-wait", "0.1"]
+               "--client-id", client_id, "--batch-size", "20000", "--batch-wait", "0.1"]
     if group:
         command += ["--group", group]
     return subprocess.Popen(command, env={**os.environ, "LOG_LEVEL": "INFO"},

@@ -163,3 +163,58 @@ def test_auto_publish_policy_publishes_confident_proposals(world, machine):
     assert AvailabilityWindow.objects.filter(resource=machine.resource,
                                              source="machine").count() == len(created)
     assert StateMessage.objects.filter(link=machine).count() == len(weeks_of_nights(machine))
+
+
+def test_any_arrival_order_and_batching_gives_the_intervals_of_all_messages(machine, at_now):
+    """Shuffled batches of different sizes, with repeats inside a batch and across batches,
+    messages landing exactly on an interval's start and in-order batches that extend the open
+    interval: the intervals are always those of the whole set, rebuilt from scratch."""
+    import random
+
+    from fabshare.telemetry.timeline import StatePoint, build_spans
+
+    rng = random.Random(7)
+    t = NOW - timedelta(hours=3)
+    names = ["idle", "running", "setup", "down"]
+    sequence = [(t + timedelta(seconds=30 * (i // 2)), rng.choice(names)) for i in range(240)]
+    stored: list[StatePoint] = []
+    expected_accepted = 0
+    ids = {}
+    for start in range(0, 240, 60):
+        chunk = list(enumerate(sequence[start:start + 60], start))
+        if start:  # the later chunks arrive shuffled; the first in order
+            rng.shuffle(chunk)
+        while chunk:
+            size = rng.randint(1, 25)
+            batch, chunk = chunk[:size], chunk[size:]
+            items = [msg(machine, state, ts, f"m{i}") for i, (ts, state) in batch]
+            if stored:  # a repeat of an earlier message and one of this batch
+                items.append(msg(machine, "idle", t, "m0"))
+                items.append(items[0])
+            result = store(items)
+            expected_accepted += len(batch)
+            assert result.accepted == len(batch)
+            assert result.repeated == len(items) - len(batch)
+            for i, (ts, state) in batch:
+                ids[f"m{i}"] = StatePoint(ts, state)
+            stored = list(ids.values())
+            want = [(s.state, s.start, s.end) for s in build_spans(stored)]
+            assert states(machine) == want
+    machine.refresh_from_db()
+    assert machine.accepted_count == expected_accepted == 240
+
+
+def test_text_postgresql_cannot_hold_is_rejected_and_the_batch_goes_on(world, machine, at_now):
+    services.link_update(actor=world.admin, link=machine, mapping={"A\\B": "running"})
+    items = [msg(machine, "idle\u0000", NOW - timedelta(minutes=3), "a"),
+             msg(machine, "idle", NOW - timedelta(minutes=2), "b\u0000"),
+             Incoming(payload=b"{\x00", source="mqtt", default_link=machine.key),
+             # Backslashes and tabs are the machine's own text: stored as sent.
+             msg(machine, "a\\b", NOW - timedelta(minutes=1), "tab\\\tid"),
+             msg(machine, "running", NOW, "fine")]
+    result = store(items)
+    assert [r for _i, r, _d in result.rejected] == ["invalid", "invalid", "malformed"]
+    assert result.accepted == 2
+    assert set(StateMessage.objects.filter(link=machine).values_list("key", "raw_state")) == {
+        ("i:tab\\\tid", "a\\b"), ("i:fine", "running")}
+    assert "\ufffd" in RejectedMessage.objects.get(reason="malformed").payload

@@ -117,6 +117,56 @@ def test_bad_messages_are_kept_with_their_reason_and_the_worker_goes_on(machine,
     assert RejectedMessage.objects.get(reason="unknown_link").link is None
 
 
+def test_a_backlog_is_stored_in_large_batches_and_every_message_is_acknowledged(machine,
+                                                                                mosquitto):
+    """The worker's session holds a backlog while it is away; on its return it takes the
+    backlog in batches larger than the wait would collect, and acknowledges everything: the
+    broker has nothing left to deliver to that session."""
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.enums import CallbackAPIVersion
+    from paho.mqtt.packettypes import PacketTypes
+    from paho.mqtt.properties import Properties
+
+    ThreadWorker(mosquitto.port, client_id="w-backlog").close()  # the session exists
+    publisher = Publisher(mosquitto.port)
+    start = datetime.now(UTC) - timedelta(hours=1)
+    total = 1500
+    try:
+        for i in range(total):
+            publisher.publish(machine.mqtt_topic, message(
+                machine.key, ["running", "idle"][i % 2], (start + timedelta(seconds=i))
+                .timestamp(), f"b{i}"))
+        publisher.wait_all()
+    finally:
+        publisher.close()
+    worker = ThreadWorker(mosquitto.port, client_id="w-backlog", batch_size=1000, backlog=200)
+    sizes = []
+    take = worker.worker._take_batch
+    worker.worker._take_batch = lambda stop: sizes.append(len(batch := take(stop))) or batch
+    try:
+        wait_until(lambda: worker.worker.stored >= total, 60, "the backlog")
+    finally:
+        worker.close()
+    assert worker.error is None
+    assert StateMessage.objects.filter(link=machine).count() == total
+    assert max(sizes) > 200
+    # The same session again: the broker delivers nothing more (all were acknowledged).
+    received = []
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="w-backlog",
+                         protocol=mqtt.MQTTv5)
+    client.on_message = lambda c, u, m: received.append(m.mid)
+    properties = Properties(PacketTypes.CONNECT)
+    properties.SessionExpiryInterval = 3600
+    client.connect("127.0.0.1", mosquitto.port, clean_start=False, properties=properties)
+    client.loop_start()
+    try:
+        time.sleep(1.0)  # a redelivery comes at once after the CONNACK
+    finally:
+        client.disconnect()
+        client.loop_stop()
+    assert received == []
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="the worker runs in its own process and needs a shared database")
 def test_no_message_is_lost_or_doubled_across_broker_and_worker_restarts(machine, mosquitto,

@@ -6,7 +6,8 @@ A batch is parsed and validated in Python, then written in one transaction:
    through ``COPY`` into a temporary table and one ``INSERT … SELECT`` — so a repeat (a
    redelivered MQTT message, a retried POST) changes nothing;
 2. for every link that received new messages, the state intervals are rebuilt from the earliest
-   new timestamp (so reordered messages land where they belong);
+   new timestamp (so reordered messages land where they belong); a batch that arrives in order
+   after the link's last stored message reads nothing back and extends the open interval;
 3. rejected messages are kept with their reason, and the links' counters and last payload are
    updated.
 
@@ -20,6 +21,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -33,14 +35,13 @@ from fabshare.telemetry.models import (
     StateInterval,
     StateMessage,
 )
-from fabshare.telemetry.payloads import Message, Rejection
+from fabshare.telemetry.payloads import Rejection
 from fabshare.telemetry.timeline import StatePoint, build_spans
 
 PAYLOAD_KEEP = 2000  # characters of a rejected or last payload kept for the provider
 
 
-@dataclass(frozen=True)
-class Incoming:
+class Incoming(NamedTuple):  # a tuple: one per message on the ingest hot path
     """One raw message as a transport received it."""
 
     payload: bytes
@@ -88,7 +89,8 @@ class LinkCache:
 
 
 def _text(payload: bytes) -> str:
-    return payload[:PAYLOAD_KEEP].decode("utf-8", errors="replace")
+    """The kept part of a payload as text (PostgreSQL text cannot hold NUL: replaced)."""
+    return payload[:PAYLOAD_KEEP].decode("utf-8", errors="replace").replace("\x00", "\ufffd")
 
 
 def store(items: list[Incoming], *, links: LinkCache | None = None,
@@ -97,30 +99,38 @@ def store(items: list[Incoming], *, links: LinkCache | None = None,
     links = links or LinkCache()
     now = now or timezone.now()
     result = BatchResult()
-    accepted: list[tuple[Message, LinkInfo, str]] = []
+    rows: list[tuple] = []
     rejected_rows: list[RejectedMessage] = []
-    last_payload: dict[int, str] = {}
+    last_item: dict[int, int] = {}  # link id → index of its last message (kept as payload)
     rejected_per_link: dict[int, int] = defaultdict(int)
+    # Per batch: the links and the mapped states met so far (the loop runs per message).
+    infos: dict[str, LinkInfo | None] = {}
+    mapped: dict[tuple[int, str], str | None] = {}
+    parse, parse_object = payloads.parse, payloads.parse_object
     for index, item in enumerate(items):
         info = None
         try:
             if item.decoded is not None:
-                message = payloads.parse_object(item.decoded, now=now,
-                                                default_link=item.default_link)
+                message = parse_object(item.decoded, now=now, default_link=item.default_link)
             else:
-                message = payloads.parse(item.payload, now=now, default_link=item.default_link)
-            info = links.get(message.link)
+                message = parse(item.payload, now=now, default_link=item.default_link)
+            link = message.link
+            info = infos[link] if link in infos else infos.setdefault(link, links.get(link))
             if info is None:
                 raise Rejection(payloads.UNKNOWN_LINK, f"link: no link has the key "
-                                f"{message.link[:40]!r}")
+                                f"{link[:40]!r}")
             if not info.is_active:
                 raise Rejection(payloads.INACTIVE, "link: the link is switched off")
-            state = S.map_state(message.raw_state, info.mapping)
+            raw_state = message.raw_state
+            state = mapped.get((info.id, raw_state), "")
+            if state == "":
+                state = mapped[info.id, raw_state] = S.map_state(raw_state, info.mapping)
             if state is None:
                 raise Rejection(payloads.UNKNOWN_STATE,
-                                f"state: {message.raw_state!r} is not mapped to a state")
-            accepted.append((message, info, state))
-            last_payload[info.id] = _text(item.payload)
+                                f"state: {raw_state!r} is not mapped to a state")
+            rows.append((info.id, message.key, message.ts, state, raw_state, message.good,
+                         message.scrap, now))
+            last_item[info.id] = index
         except Rejection as rejection:
             if info is None and rejection.link:
                 info = links.get(rejection.link)
@@ -129,26 +139,25 @@ def store(items: list[Incoming], *, links: LinkCache | None = None,
             link_id = info.id if info else None
             if link_id:
                 rejected_per_link[link_id] += 1
-                last_payload[link_id] = _text(item.payload)
+                last_item[link_id] = index
             result.rejected.append((index, rejection.reason, rejection.detail))
             rejected_rows.append(RejectedMessage(
                 link_id=link_id, source=item.source, reason=rejection.reason,
                 detail=rejection.detail[:300], payload=_text(item.payload), received_at=now))
-    rows = [(info.id, m.key, m.ts, state, m.raw_state, m.good, m.scrap, now)
-            for m, info, state in accepted]
+    last_payload = {link_id: _text(items[index].payload) for link_id, index in last_item.items()}
     with transaction.atomic():
-        new_per_link = _insert_messages(rows)
-        result.accepted = sum(n for _, n in new_per_link.values())
-        result.repeated = len(rows) - result.accepted
-        if connection.vendor == "postgresql" and new_per_link:
-            result.withdrawn += _rebuild_many(
-                {link_id: first for link_id, (first, _n) in new_per_link.items()}, now=now)
+        if connection.vendor == "postgresql":
+            new_per_link, result.withdrawn = _store_postgresql(
+                rows, last_payload, rejected_per_link, now=now)
         else:
+            new_per_link = _insert_messages(rows)
             for link_id, (first_ts, _count) in new_per_link.items():
                 result.withdrawn += rebuild_intervals(link_id, first_ts, now=now)
+            _update_links(last_payload, new_per_link, rejected_per_link, now)
+        result.accepted = sum(n for _, n in new_per_link.values())
+        result.repeated = len(rows) - result.accepted
         if rejected_rows:
             RejectedMessage.objects.bulk_create(rejected_rows)
-        _update_links(last_payload, new_per_link, rejected_per_link, now)
     if result.withdrawn:
         from fabshare.telemetry.services import proposals_withdraw
 
@@ -160,35 +169,18 @@ _COLUMNS = "link_id, key, ts, state, raw_state, good, scrap, received_at"
 
 
 def _insert_messages(rows: list[tuple]) -> dict[int, tuple[datetime, int]]:
-    """Insert, skipping repeats; return {link_id: (earliest new ts, number new)}."""
-    if not rows:
-        return {}
+    """Insert row by row (SQLite), skipping repeats; return {link_id: (earliest new ts,
+    number new)}."""
     table = StateMessage._meta.db_table
     new: dict[int, tuple[datetime, int]] = {}
+    sql = (f"INSERT INTO {table} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "  # noqa: S608
+           f"ON CONFLICT (link_id, key) DO NOTHING")
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS telemetry_incoming (link_id bigint, "
-                "key varchar(66), ts timestamptz, state varchar(12), raw_state varchar(64), "
-                "good integer, scrap integer, received_at timestamptz) ON COMMIT DELETE ROWS")
-            with cursor.cursor.copy(f"COPY telemetry_incoming ({_COLUMNS}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            cursor.execute(
-                f"WITH ins AS (INSERT INTO {table} ({_COLUMNS}) SELECT {_COLUMNS} "  # noqa: S608
-                f"FROM telemetry_incoming ON CONFLICT (link_id, key) DO NOTHING "
-                f"RETURNING link_id, ts) SELECT link_id, min(ts), count(*) FROM ins "
-                f"GROUP BY link_id")
-            for link_id, first, count in cursor.fetchall():
-                new[link_id] = (first, count)
-        else:
-            sql = (f"INSERT INTO {table} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "  # noqa: S608
-                   f"ON CONFLICT (link_id, key) DO NOTHING")
-            for row in rows:
-                cursor.execute(sql, row)
-                if cursor.rowcount == 1:
-                    first, count = new.get(row[0], (row[2], 0))
-                    new[row[0]] = (min(first, row[2]), count + 1)
+        for row in rows:
+            cursor.execute(sql, row)
+            if cursor.rowcount == 1:
+                first, count = new.get(row[0], (row[2], 0))
+                new[row[0]] = (min(first, row[2]), count + 1)
     return new
 
 
@@ -226,62 +218,145 @@ def rebuild_intervals(link_id: int, since: datetime, *, now: datetime) -> list[i
     return hit
 
 
-def _rebuild_many(since: dict[int, datetime], *, now: datetime) -> list[int]:
-    """``rebuild_intervals`` for many links in five statements (PostgreSQL): the intervals
-    before each link's earliest new message, the messages since, a delete, a COPY of the new
-    spans and one look at the published proposals."""
-    intervals = StateInterval._meta.db_table
-    messages = StateMessage._meta.db_table
-    ids, firsts = list(since), [since[k] for k in since]
-    points: dict[int, list[StatePoint]] = defaultdict(list)
-    base: dict[int, datetime] = dict(since)
+_NULL = "\\N"
+_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_messages(rows, now: datetime) -> str:
+    """Message rows in COPY's text format (psycopg's ``write_row`` costs several times more
+    per row). Keys and raw states are the machine's text: escaped; the rest are ours."""
+    received = now.isoformat()
+    return "".join([
+        f"{link_id}\t{key.translate(_ESCAPE)}\t{ts.isoformat()}\t{state}\t"
+        f"{raw.translate(_ESCAPE)}\t{_NULL if good is None else good}\t"
+        f"{_NULL if scrap is None else scrap}\t{received}\n"
+        for link_id, key, ts, state, raw, good, scrap, _now in rows])
+
+
+class _Point(NamedTuple):  # what build_spans reads (.ts, .state), as a cheap tuple
+    ts: datetime
+    state: str
+
+
+def _store_postgresql(rows: list[tuple], last_payload: dict[int, str],
+                      rejected_per_link: dict[int, int], *, now: datetime
+                      ) -> tuple[dict[int, tuple[datetime, int]], list[int]]:
+    """The batch on PostgreSQL in four round trips whatever its size; return {link_id:
+    (earliest new ts, number new)} and the published proposals to withdraw.
+
+    1. ``COPY`` of the accepted messages into a temporary table (created once per
+       connection);
+    2. one statement inserts them (``ON CONFLICT DO NOTHING``) and returns the new rows, the
+       interval holding each link's earliest new message and the one before it, and the
+       messages stored *before* this batch from that moment on. The reads in it see the
+       table as it was before the insert, so a batch that arrives in order after its link's
+       last stored message reads back nothing: the open interval is simply extended;
+    3. one statement deletes the intervals that are rebuilt, adds to the links' counters and
+       keeps their last payload, and returns the published proposals of links that turned
+       busy;
+    4. ``COPY`` of the rebuilt intervals.
+    """
+    new: dict[int, tuple[datetime, int]] = {}
+    if not rows and not last_payload:
+        return new, []
+    table, intervals = StateMessage._meta.db_table, StateInterval._meta.db_table
+    points: dict[int, list[_Point]] = defaultdict(list)
+    before: dict[int, list[tuple[datetime, str]]] = defaultdict(list)  # containing, previous
+    # One row per (link, key): a message twice in one batch (a redelivery next to the original)
+    # is inserted once, and each returned key names exactly one row.
+    unique = {(row[0], row[1]): row for row in reversed(rows)}
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT l.link_id, l.since, c.start, c.state, p.start, p.state "  # noqa: S608
-            f"FROM unnest(%s::bigint[], %s::timestamptz[]) AS l(link_id, since) "
-            f"LEFT JOIN LATERAL (SELECT start, state FROM {intervals} WHERE link_id = l.link_id "
-            f"AND start <= l.since ORDER BY start DESC LIMIT 1) c ON true "
-            f"LEFT JOIN LATERAL (SELECT start, state FROM {intervals} WHERE link_id = l.link_id "
-            f"AND start < c.start ORDER BY start DESC LIMIT 1) p ON true", [ids, firsts])
-        for link_id, first, c_start, c_state, p_start, p_state in cursor.fetchall():
-            if c_start is None:
+        if unique:
+            raw = connection.connection
+            if getattr(connection, "_telemetry_incoming", None) is not raw:
+                cursor.execute(
+                    "CREATE TEMP TABLE IF NOT EXISTS telemetry_incoming (link_id bigint, "
+                    "key varchar(66), ts timestamptz, state varchar(12), "
+                    "raw_state varchar(64), good integer, scrap integer, "
+                    "received_at timestamptz) ON COMMIT DELETE ROWS")
+                # Only a committed CREATE lasts; until then it is issued again.
+                transaction.on_commit(lambda: setattr(connection, "_telemetry_incoming", raw))
+            with cursor.cursor.copy(
+                    f"COPY telemetry_incoming ({_COLUMNS}) FROM STDIN") as copy:
+                copy.write(_copy_messages(unique.values(), now))
+            # The new rows come back as keys (the batch has their times): no timestamps to
+            # decode for them.
+            cursor.execute(
+                f"WITH ins AS (INSERT INTO {table} ({_COLUMNS}) SELECT {_COLUMNS} "  # noqa: S608
+                f"FROM telemetry_incoming ON CONFLICT (link_id, key) DO NOTHING "
+                f"RETURNING link_id, key, ts), "
+                f"firsts AS (SELECT link_id, min(ts) AS since FROM ins GROUP BY link_id) "
+                f"SELECT 0, link_id, key, NULL::timestamptz, NULL FROM ins "
+                f"UNION ALL SELECT 1, f.link_id, NULL, i.start, i.state FROM firsts f "
+                f"CROSS JOIN LATERAL (SELECT start, state FROM {intervals} "
+                f"WHERE link_id = f.link_id AND start <= f.since ORDER BY start DESC LIMIT 2) i "
+                f"UNION ALL SELECT 2, f.link_id, NULL, m.ts, m.state FROM firsts f "
+                f"CROSS JOIN LATERAL (SELECT ts, state FROM {table} WHERE link_id = f.link_id "
+                f"AND ts >= f.since OFFSET 0) m")
+            for kind, link_id, key, ts, state in cursor.fetchall():
+                if kind == 0:
+                    row = unique[link_id, key]
+                    ts, state = row[2], row[3]
+                    first, count = new.get(link_id, (ts, 0))
+                    new[link_id] = (ts if ts < first else first, count + 1)
+                elif kind == 1:
+                    before[link_id].append((ts, state))
+                    continue
+                points[link_id].append(_Point(ts, state))
+        base: dict[int, datetime] = {}
+        for link_id, (since, _count) in new.items():
+            base[link_id] = since
+            held = sorted(before.get(link_id, ()), reverse=True)  # containing, previous
+            if not held:
                 continue
+            c_start, c_state = held[0]
             base[link_id] = c_start
-            if p_start is not None:
-                base[link_id] = p_start
-                points[link_id].append(StatePoint(p_start, p_state))
-            if c_start < first:
-                points[link_id].append(StatePoint(c_start, c_state))
+            if c_start < since:
+                points[link_id].append(_Point(c_start, c_state))
+            elif len(held) > 1:  # the new message replaces the containing interval's start
+                base[link_id] = held[1][0]
+                points[link_id].append(_Point(*held[1]))
+        spans = {link_id: build_spans(points[link_id]) for link_id in new}
+        busy = [link_id for link_id, rows_ in spans.items()
+                if any(s.state in S.BUSY_STATES for s in rows_)]
+        counters = [(link_id, new.get(link_id, (None, 0))[1], rejected_per_link.get(link_id, 0),
+                     payload) for link_id, payload in last_payload.items()]
+        links, proposals = MachineLink._meta.db_table, IdleProposal._meta.db_table
         cursor.execute(
-            f"SELECT m.link_id, m.ts, m.state FROM {messages} m "  # noqa: S608
-            f"JOIN unnest(%s::bigint[], %s::timestamptz[]) AS l(link_id, since) "
-            f"ON m.link_id = l.link_id AND m.ts >= l.since", [ids, firsts])
-        for link_id, ts, state in cursor.fetchall():
-            points[link_id].append(StatePoint(ts, state))
-        cursor.execute(
-            f"DELETE FROM {intervals} i USING unnest(%s::bigint[], %s::timestamptz[]) "  # noqa: S608
-            f"AS b(link_id, base) WHERE i.link_id = b.link_id AND i.start >= b.base",
-            [ids, [base[k] for k in ids]])
-        spans = {link_id: build_spans(rows) for link_id, rows in points.items()}
-        with cursor.cursor.copy(
-                f"COPY {intervals} (link_id, start, \"end\", state) FROM STDIN") as copy:
-            for link_id, rows in spans.items():
-                for span in rows:
-                    copy.write_row((link_id, span.start, span.end, span.state))
+            f"WITH d AS (DELETE FROM {intervals} WHERE id IN (SELECT i.id "  # noqa: S608
+            f"FROM unnest(%s::bigint[], %s::timestamptz[]) AS b(link_id, base) "
+            f"CROSS JOIN LATERAL (SELECT id FROM {intervals} WHERE link_id = b.link_id "
+            f"AND start >= b.base OFFSET 0) i)), "
+            f"u AS (UPDATE {links} SET accepted_count = accepted_count + u.accepted, "
+            f"rejected_count = rejected_count + u.rejected, last_message_at = %s, "
+            f"last_payload = u.payload FROM unnest(%s::bigint[], %s::bigint[], "
+            f"%s::bigint[], %s::text[]) AS u(id, accepted, rejected, payload) "
+            f"WHERE {links}.id = u.id) "
+            f"SELECT id, link_id, start, \"end\" FROM {proposals} WHERE link_id = ANY(%s) "
+            f"AND status = %s AND start <= %s",
+            [list(base), list(base.values()), now,
+             *([list(column) for column in zip(*counters, strict=True)] or [[]] * 4),
+             busy, IdleProposal.Status.PUBLISHED, now])
+        published = cursor.fetchall()
+        if spans:
+            with cursor.cursor.copy(
+                    f"COPY {intervals} (link_id, start, \"end\", state) FROM STDIN") as copy:
+                copy.write("".join([
+                    f"{link_id}\t{s.start.isoformat()}\t"
+                    f"{_NULL if s.end is None else s.end.isoformat()}\t{s.state}\n"
+                    for link_id, rows_ in spans.items() for s in rows_]))
     hit = []
-    busy = {k: [s for s in rows if s.state in S.BUSY_STATES] for k, rows in spans.items()}
-    for proposal in IdleProposal.objects.filter(
-            link_id__in=[k for k, rows in busy.items() if rows],
-            status=IdleProposal.Status.PUBLISHED, start__lte=now):
-        rows = busy[proposal.link_id]
-        if any(s.start < proposal.end and (s.end or now) > proposal.start for s in rows):
-            hit.append(proposal.pk)
-    return hit
+    for pk, link_id, start, end in published:
+        if any(s.start < end and (s.end or now) > start and s.state in S.BUSY_STATES
+               for s in spans[link_id]):
+            hit.append(pk)
+    return new, hit
 
 
 def _update_links(last_payload: dict[int, str], new_per_link: dict, rejected_per_link: dict,
                   now: datetime) -> None:
-    """Add to each link's counters and keep its last payload, in one statement."""
+    """Add to each link's counters and keep its last payload (SQLite; PostgreSQL does it in
+    ``_store_postgresql``)."""
     if not last_payload:
         return
     table = MachineLink._meta.db_table
@@ -289,15 +364,6 @@ def _update_links(last_payload: dict[int, str], new_per_link: dict, rejected_per
              rejected_per_link.get(link_id, 0), payload)
             for link_id, payload in last_payload.items()]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"UPDATE {table} SET accepted_count = accepted_count + u.accepted, "  # noqa: S608
-                f"rejected_count = rejected_count + u.rejected, last_message_at = %s, "
-                f"last_payload = u.payload FROM unnest(%s::bigint[], %s::bigint[], "
-                f"%s::bigint[], %s::text[]) AS u(id, accepted, rejected, payload) "
-                f"WHERE {table}.id = u.id",
-                [now, *(list(column) for column in zip(*rows, strict=True))])
-            return
         for link_id, accepted, rejected, payload in rows:
             cursor.execute(
                 f"UPDATE {table} SET accepted_count = accepted_count + %s, "  # noqa: S608

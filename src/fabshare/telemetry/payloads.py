@@ -21,9 +21,11 @@ A list of such objects is a batch (HTTP ingest). Anything else is rejected with 
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
+
+import orjson
 
 MAX_BYTES = 4096
 MAX_FUTURE = timedelta(minutes=5)
@@ -39,8 +41,7 @@ REASONS = (OVERSIZED, MALFORMED, INVALID, UNKNOWN_LINK, UNKNOWN_STATE, FUTURE, A
            INACTIVE)
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(NamedTuple):  # a tuple: built once per message on the ingest hot path
     link: str
     raw_state: str
     ts: datetime
@@ -57,6 +58,9 @@ class Rejection(Exception):  # noqa: N818 - a value, also raised to leave a pars
 
 
 def _timestamp(value) -> datetime:
+    kind = type(value)
+    if kind is float or kind is int:  # the common case first (bool is not int here)
+        return datetime.fromtimestamp(value, UTC)
     if isinstance(value, bool):
         raise ValueError("ts must be a time")
     if isinstance(value, int | float):
@@ -92,14 +96,21 @@ def parse_object(obj, *, now: datetime, default_link: str = "") -> Message:
         raise Rejection(INVALID, "a message must be a JSON object")
     link = obj.get("link", default_link)
     link = link if isinstance(link, str) else ""
-    unknown = sorted(set(obj) - FIELDS)
-    if unknown:
-        raise Rejection(INVALID, f"{unknown[0]}: unknown field", link)
+    if not obj.keys() <= FIELDS:
+        raise Rejection(INVALID, f"{sorted(set(obj) - FIELDS)[0]}: unknown field", link)
     if not link:
         raise Rejection(INVALID, "link: missing", link)
     state = obj.get("state")
-    if not isinstance(state, str | int) or isinstance(state, bool) or str(state).strip() == "":
+    if type(state) is str:
+        raw_state = state.strip()[:64]
+    elif isinstance(state, int) and not isinstance(state, bool):
+        raw_state = str(state)
+    else:
+        raw_state = ""
+    if not raw_state:
         raise Rejection(INVALID, "state: missing or not a string", link)
+    if "\x00" in raw_state:  # PostgreSQL text cannot hold it
+        raise Rejection(INVALID, "state: contains a NUL character", link)
     if "ts" not in obj:
         raise Rejection(INVALID, "ts: missing", link)
     try:
@@ -110,14 +121,17 @@ def parse_object(obj, *, now: datetime, default_link: str = "") -> Message:
         raise Rejection(FUTURE, f"ts: {ts.isoformat()} is in the future", link)
     if ts < now - MAX_AGE:
         raise Rejection(ANCIENT, f"ts: {ts.isoformat()} is older than {MAX_AGE.days} days", link)
-    good, scrap = _count(obj, "good"), _count(obj, "scrap")
+    good = _count(obj, "good") if "good" in obj else None
+    scrap = _count(obj, "scrap") if "scrap" in obj else None
     msg_id = obj.get("id")
-    if msg_id is not None and (not isinstance(msg_id, str | int) or isinstance(msg_id, bool)
-                               or not 0 < len(str(msg_id)) <= 64):
-        raise Rejection(INVALID, "id: must be a string of 1 to 64 characters", link)
-    raw_state = str(state).strip()[:64]
-    key = f"i:{msg_id}" if msg_id is not None else message_key(link, raw_state, ts, good, scrap)
-    return Message(link=link, raw_state=raw_state, ts=ts, key=key, good=good, scrap=scrap)
+    if msg_id is None:
+        key = message_key(link, raw_state, ts, good, scrap)
+    elif (type(msg_id) is str or (isinstance(msg_id, int) and not isinstance(msg_id, bool))) \
+            and 0 < len(msg_id := str(msg_id)) <= 64 and "\x00" not in msg_id:
+        key = "i:" + msg_id
+    else:
+        raise Rejection(INVALID, "id: must be a string of 1 to 64 characters (no NUL)", link)
+    return Message(link, raw_state, ts, key, good, scrap)
 
 
 def decode(payload: bytes, *, max_bytes: int = MAX_BYTES):
@@ -125,8 +139,8 @@ def decode(payload: bytes, *, max_bytes: int = MAX_BYTES):
     if len(payload) > max_bytes:
         raise Rejection(OVERSIZED, f"{len(payload)} bytes; at most {max_bytes} are accepted")
     try:
-        return json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return orjson.loads(payload)
+    except orjson.JSONDecodeError as exc:  # also invalid UTF-8
         raise Rejection(MALFORMED, f"not valid JSON: {exc}") from None
 
 
