@@ -162,6 +162,7 @@ def test_unknown_route_and_wrong_method_are_problems(client, world):
 
 def test_openapi_document_declares_problems_and_docs_are_local(client, world):
     document = client.get(f"{API}/openapi.json").json()
+    operation_ids = []
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             for status, response in operation["responses"].items():
@@ -169,6 +170,10 @@ def test_openapi_document_declares_problems_and_docs_are_local(client, world):
                     assert list(response["content"]) == [PROBLEM], (path, method, status)
             assert "422" in operation["responses"], (path, method)
             assert "401" in operation["responses"], (path, method)
+            if "requestBody" in operation:  # a body that is not JSON is a 400
+                assert "400" in operation["responses"], (path, method)
+            operation_ids.append(operation["operationId"])
+    assert len(operation_ids) == len(set(operation_ids)), "operation ids must be unique"
     # Public reads say so: an empty security requirement next to the token and the session.
     assert {} in document["paths"][f"{API}/networks"]["get"]["security"]
     assert {} not in document["paths"][f"{API}/tokens"]["get"]["security"]

@@ -9,6 +9,7 @@ an unknown code is a 400 naming the field (``steps.2.process``).
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from django.http import FileResponse
 from django.utils import timezone
@@ -27,6 +28,11 @@ from fabshare.network.models import Certification, Organization, Site
 from fabshare.network.selectors import get_organization_for_user
 
 router = Router(tags=["requests"])
+
+# The OpenAPI document names enums after their class: network's invitations and join requests
+# have a RequestStatus of their own.
+CapacityRequestStatus = StrEnum("CapacityRequestStatus", {s.name: s.value for s in RequestStatus})
+
 
 
 # --- schemas ----------------------------------------------------------------------------------
@@ -70,7 +76,7 @@ class RequestOut(Schema):
     title: str
     description: str
     language: str
-    status: RequestStatus
+    status: CapacityRequestStatus
     earliest_start: date | None
     deadline: date | None
     site_id: int | None
@@ -155,6 +161,10 @@ class RequestPatch(In):
     steps: list[StepIn] | None = Field(None, max_length=services.MAX_STEPS)
 
 
+NOT_NULL = ("title", "description", "language", "place", "certifications", "nda_required",
+            "nda_text", "steps")
+
+
 class NdaIn(In):
     organization_id: int = Field(..., ge=1, description="The organization you sign for")
 
@@ -204,7 +214,7 @@ class ParseOut(Schema):
 
 
 class RequestFilters(Schema):
-    status: RequestStatus | None = None
+    status: CapacityRequestStatus | None = None
     mine: bool = Field(False, description="Only your organizations' requests")
 
 
@@ -269,7 +279,7 @@ def list_requests(request, filters: Query[RequestFilters]):
     rows = (selectors.requests_of_user(request.auth) if filters.mine
             else selectors.with_details(selectors.requests_visible_to(request.auth)))
     if filters.status:
-        rows = rows.filter(status=filters.status)
+        rows = rows.filter(status=filters.status.value)
     return rows.order_by("-created_at", "-pk")
 
 
@@ -292,7 +302,7 @@ def _found(item):
     return {"value": value, "evidence": item.evidence}
 
 
-@router.post("/requests/parse", response={200: ParseOut, **errors(401, 422)})
+@router.post("/requests/parse", response={200: ParseOut, **errors(400, 401, 422)})
 def parse_need(request, payload: ParseIn):
     """Read suggested steps from a need in your own words (nl, fr, en, de): processes and
     materials from the taxonomy, quantities, sizes, thickness, tolerances, certifications and
@@ -317,7 +327,11 @@ def get_request(request, request_id: PathId):
 def update_request(request, request_id: PathId, payload: RequestPatch):
     """Change a draft or open request; ``steps`` replaces all steps."""
     capacity_request = selectors.get_request_for_requester(request.auth, request_id)
-    data = _fields(payload.model_dump(exclude_unset=True), capacity_request.organization)
+    data = payload.model_dump(exclude_unset=True)
+    for key in NOT_NULL:  # null means "unchanged" for what cannot be empty
+        if key in data and data[key] is None:
+            del data[key]
+    data = _fields(data, capacity_request.organization)
     services.request_update(actor=request.auth, request=capacity_request, **data)
     return _detail(request.auth, request_id)
 

@@ -433,7 +433,7 @@ def cancel_registration(request, registration_id: PathId):
 
 @router.post("/registrations/{registration_id}/accept",
              response={200: RegistrationOut, **errors(401, 404, 409, 422)})
-def accept_offer(request, registration_id: PathId):
+def accept_seat_offer(request, registration_id: PathId):
     """Take the seat offered from the waitlist, before the offer expires (409 after)."""
     registration = selectors.get_registration_for_user(request.auth, registration_id)
     services.offer_accept(actor=request.auth, registration=registration)
@@ -441,7 +441,7 @@ def accept_offer(request, registration_id: PathId):
 
 
 @router.post("/registrations/{registration_id}/decision",
-             response={200: RegistrationOut, **errors(401, 403, 404, 409, 422)})
+             response={200: RegistrationOut, **errors(400, 401, 403, 404, 409, 422)})
 def decide_registration(request, registration_id: PathId, payload: DecisionIn):
     """Approve or decline a registration awaiting approval (the host)."""
     registration = selectors.get_registration_for_user(request.auth, registration_id)
@@ -517,7 +517,7 @@ def join_project(request, project_id: PathId, payload: JoinIn):
 
 
 @router.post("/projects/{project_id}/partners/{partner_id}/decision",
-             response={200: PartnerOut, **errors(401, 403, 404, 409, 422)})
+             response={200: PartnerOut, **errors(400, 401, 403, 404, 409, 422)})
 def decide_partner(request, project_id: PathId, partner_id: PathId, payload: DecisionIn):
     """Approve or decline a request to join (admins of the project lead)."""
     project = selectors.get_project(request.auth, pk=project_id)
