@@ -117,8 +117,8 @@ def test_bad_messages_are_kept_with_their_reason_and_the_worker_goes_on(machine,
     assert RejectedMessage.objects.get(reason="unknown_link").link is None
 
 
-def test_a_backlog_is_stored_in_large_batches_and_every_message_is_acknowledged(machine,
-                                                                                mosquitto):
+def test_a_backlog_is_stored_in_large_batches_and_every_message_is_acknowledged(
+        machine, mosquitto, monkeypatch):
     """The worker's session holds a backlog while it is away; on its return it takes the
     backlog in batches larger than the wait would collect, and acknowledges everything: the
     broker has nothing left to deliver to that session."""
@@ -139,10 +139,11 @@ def test_a_backlog_is_stored_in_large_batches_and_every_message_is_acknowledged(
         publisher.wait_all()
     finally:
         publisher.close()
-    worker = ThreadWorker(mosquitto.port, client_id="w-backlog", batch_size=1000, backlog=200)
     sizes = []
-    take = worker.worker._take_batch
-    worker.worker._take_batch = lambda stop: sizes.append(len(batch := take(stop))) or batch
+    take = MqttIngest._take_batch
+    monkeypatch.setattr(MqttIngest, "_take_batch",
+                        lambda self, stop: sizes.append(len(batch := take(self, stop))) or batch)
+    worker = ThreadWorker(mosquitto.port, client_id="w-backlog", batch_size=1000, backlog=200)
     try:
         wait_until(lambda: worker.worker.stored >= total, 60, "the backlog")
     finally:

@@ -228,7 +228,7 @@ class MqttIngest:
         # thread's time), and collect the young generation less often.
         gc.collect()
         gc.freeze()
-        gc.set_threshold(max(gc.get_threshold()[0], 10_000), *gc.get_threshold()[1:])
+        gc.set_threshold(max(gc.get_threshold()[0], 50_000), *gc.get_threshold()[1:])
         self.client.connect_async(self.options.host, self.options.port, keepalive=60,
                                   clean_start=False, properties=properties)
         self.client.loop_start()
