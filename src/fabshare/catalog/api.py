@@ -431,7 +431,8 @@ def process_for_filter(code: str | None, name: str = "process") -> Process | Non
     return process
 
 
-def _by_code(model, codes: list[str], field: str, message: str) -> list:
+def rows_by_code(model, codes: list[str], field: str, message: str) -> list:
+    """The rows ``codes`` name, in order; an unknown code is a 400 naming ``field``."""
     wanted = list(dict.fromkeys(codes))
     found = {row.code: row for row in model.objects.filter(code__in=wanted)}
     unknown = [code for code in wanted if code not in found]
@@ -458,10 +459,10 @@ def _resource_changes(user, organization: Organization, data: dict) -> dict:
                               % {"ids": ", ".join(map(str, unknown))}, field="partner_ids")
         data["partners"] = partners
     if "accreditations" in data:
-        data["accreditations"] = _by_code(Certification, data["accreditations"] or [],
+        data["accreditations"] = rows_by_code(Certification, data["accreditations"] or [],
                                           "accreditations", _("Unknown certification: %(codes)s"))
     if "skills" in data:
-        data["skills"] = _by_code(Process, data["skills"] or [], "skills",
+        data["skills"] = rows_by_code(Process, data["skills"] or [], "skills",
                                   _("Unknown process: %(codes)s"))
     return data
 
@@ -487,11 +488,11 @@ def _resource_detail(request, pk: int) -> Resource:
 
 def _capability_arguments(data: dict) -> dict:
     if "process" in data:
-        data["process"] = _by_code(Process, [data["process"]], "process",
+        data["process"] = rows_by_code(Process, [data["process"]], "process",
                                    _("Unknown process: %(codes)s"))[0]
     if "materials" in data:
         items = data["materials"] or []
-        materials = _by_code(Material, [i["material"] for i in items], "materials",
+        materials = rows_by_code(Material, [i["material"] for i in items], "materials",
                              _("Unknown material: %(codes)s"))
         by_code = {m.code: m for m in materials}
         data["materials"] = [(by_code[i["material"]], i.get("max_thickness_mm")) for i in items]

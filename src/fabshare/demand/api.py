@@ -18,7 +18,7 @@ from ninja import File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
 
-from fabshare.catalog.api import Code, Codes, Limit
+from fabshare.catalog.api import Code, Codes, Limit, rows_by_code
 from fabshare.catalog.models import Material, MaterialFamily, Process
 from fabshare.core.errors import DomainError
 from fabshare.demand import reading, selectors, services
@@ -221,27 +221,18 @@ class RequestFilters(Schema):
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _rows(model, codes, field, message):
-    wanted = list(dict.fromkeys(codes))
-    found = {row.code: row for row in model.objects.filter(code__in=wanted)}
-    unknown = [c for c in wanted if c not in found]
-    if unknown:
-        raise DomainError(message % {"codes": ", ".join(unknown)}, field=field)
-    return [found[c] for c in wanted]
-
-
 def _steps(steps: list[dict]) -> list[dict]:
     rows = []
     for number, step in enumerate(steps, 1):
         step = dict(step)
-        (step["process"],) = _rows(Process, [step["process"]], f"steps.{number}.process",
+        (step["process"],) = rows_by_code(Process, [step["process"]], f"steps.{number}.process",
                                    _("Unknown process code: %(codes)s"))
         if step.get("material"):
-            (step["material"],) = _rows(Material, [step["material"]],
+            (step["material"],) = rows_by_code(Material, [step["material"]],
                                         f"steps.{number}.material",
                                         _("Unknown material code: %(codes)s"))
         if step.get("material_family"):
-            (step["material_family"],) = _rows(
+            (step["material_family"],) = rows_by_code(
                 MaterialFamily, [step["material_family"]], f"steps.{number}.material_family",
                 _("Unknown material family code: %(codes)s"))
         rows.append(step)
@@ -250,8 +241,9 @@ def _steps(steps: list[dict]) -> list[dict]:
 
 def _fields(data: dict, organization: Organization) -> dict:
     if "certifications" in data and data["certifications"] is not None:
-        data["certifications"] = _rows(Certification, data["certifications"], "certifications",
-                                       _("Unknown certification code: %(codes)s"))
+        data["certifications"] = rows_by_code(
+            Certification, data["certifications"], "certifications",
+            _("Unknown certification code: %(codes)s"))
     if "site_id" in data:
         site_id = data.pop("site_id")
         data["site"] = None
