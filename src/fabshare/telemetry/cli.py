@@ -33,7 +33,7 @@ def ingest_main(argv: list[str]) -> int:
     m.add_argument("--password", default=os.environ.get("MQTT_PASSWORD", ""))
     m.add_argument("--tls", action="store_true")
     m.add_argument("--session-expiry", type=int, default=7 * 24 * 3600, help="seconds")
-    m.add_argument("--batch-size", type=int, default=5000)
+    m.add_argument("--batch-size", type=int, default=20000)
     m.add_argument("--batch-wait", type=float, default=0.2, help="seconds")
     o = sub.add_parser("opcua", help="subscribe to the OPC UA servers of the OPC UA links")
     o.add_argument("--link", action="append", default=[], help="only these link keys")
