@@ -28,6 +28,8 @@ FUZZ = settings(max_examples=25, derandomize=True, database=None, deadline=None,
                 suppress_health_check=list(HealthCheck))
 
 
+REQUEST_TIMEOUT = 60  # seconds; see api_schema
+
 @pytest.fixture
 def api_schema(request, live_server, world, monkeypatch):
     # Calendar feeds are fetched when added: never reach the internet from the fuzzer's URLs.
@@ -69,7 +71,10 @@ def api_schema(request, live_server, world, monkeypatch):
         # schemathesis' lazy loader renames the test item per operation through the private
         # ``_nodeid``, which pytest 9.2 no longer has; give it one (reports keep the plain id).
         request.node._nodeid = request.node.nodeid
-    schema = schemathesis.openapi.from_url(f"{live_server.url}/api/v1/openapi.json")
+    # Generous timeouts: on a busy 2-core CI machine a request can wait on SQLite's write lock
+    # or on the other test worker; slowness is not what this test checks.
+    schema = schemathesis.openapi.from_url(f"{live_server.url}/api/v1/openapi.json",
+                                           timeout=REQUEST_TIMEOUT)
     schema.config.update(base_url=live_server.url)
     return schema
 
@@ -92,10 +97,11 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 @schema.parametrize()
 @FUZZ
 def test_api_anonymous(case):
-    case.call_and_validate(checks=CHECKS)
+    case.call_and_validate(checks=CHECKS, timeout=REQUEST_TIMEOUT)
 
 
 @schema.parametrize()
 @FUZZ
 def test_api_with_a_token(case, owner_token):
-    case.call_and_validate(checks=CHECKS, headers={"Authorization": f"Bearer {owner_token}"})
+    case.call_and_validate(checks=CHECKS, headers={"Authorization": f"Bearer {owner_token}"},
+                           timeout=REQUEST_TIMEOUT)
