@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from fabshare.availability.recurrence import PRESETS
 from fabshare.availability.services import FEED_MAX_BYTES
 from fabshare.core.errors import DomainError
-from fabshare.core.forms import StyledForm
+from fabshare.core.forms import DateInput, DateTimeInput, StyledForm
 from fabshare.network.forms import add_domain_error
 from fabshare.network.models import TIME_ZONE_CHOICES
 
@@ -38,20 +38,6 @@ def add_service_error(form: forms.Form, exc: DomainError, aliases: dict | None =
     service's field names to the form's (``duration_minutes`` → ``duration_hours``)."""
     field = (aliases or {}).get(exc.field, exc.field)
     add_domain_error(form, DomainError(exc.message, field=field))
-
-
-class _DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
-
-
-class _DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class _TimeInput(forms.TimeInput):
@@ -102,8 +88,8 @@ class WindowForm(StyledForm):
     """A one-off period, entered as local date and time in the user's time zone; Django makes
     them aware and refuses a time that does not exist or occurs twice on a DST change."""
 
-    start = forms.DateTimeField(label=_("From"), widget=_DateTimeInput())
-    end = forms.DateTimeField(label=_("Until"), widget=_DateTimeInput())
+    start = forms.DateTimeField(label=_("From"), widget=DateTimeInput())
+    end = forms.DateTimeField(label=_("Until"), widget=DateTimeInput())
     note = forms.CharField(label=_("Note"), max_length=200, required=False,
                            help_text=_("Optional, e.g. “Extra shift after the holidays”."))
 
@@ -135,8 +121,8 @@ class RuleForm(StyledForm):
                                       "placeholder": "FREQ=MONTHLY;BYDAY=1SA"}),
         help_text=_("Replaces the weekdays, e.g. FREQ=MONTHLY;BYDAY=1SA for the first Saturday "
                     "of every month (RFC 5545)."))
-    starts_on = forms.DateField(label=_("From"), widget=_DateInput())
-    ends_on = forms.DateField(label=_("Until"), required=False, widget=_DateInput(),
+    starts_on = forms.DateField(label=_("From"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Until"), required=False, widget=DateInput(),
                               help_text=_("Leave empty to keep it going."))
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
 
@@ -191,8 +177,8 @@ class RuleForm(StyledForm):
 class ExceptionForm(StyledForm):
     """Local days on which a rule offers nothing, e.g. a summer shutdown."""
 
-    first_day = forms.DateField(label=_("Closed from"), widget=_DateInput())
-    last_day = forms.DateField(label=_("Closed until (inclusive)"), widget=_DateInput())
+    first_day = forms.DateField(label=_("Closed from"), widget=DateInput())
+    last_day = forms.DateField(label=_("Closed until (inclusive)"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), max_length=120, required=False,
                              widget=forms.TextInput(attrs={"placeholder": _("Summer shutdown")}))
 

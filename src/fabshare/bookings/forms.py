@@ -5,21 +5,14 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from fabshare.core.forms import StyledForm
-
-
-class DateTimeLocal(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+from fabshare.core.forms import DateTimeInput, StyledForm
 
 
 class PeriodForm(StyledForm):
     """A period in the user's local time (Django makes it aware in the current zone)."""
 
-    start = forms.DateTimeField(label=_("From"), widget=DateTimeLocal())
-    end = forms.DateTimeField(label=_("Until"), widget=DateTimeLocal())
+    start = forms.DateTimeField(label=_("From"), widget=DateTimeInput())
+    end = forms.DateTimeField(label=_("Until"), widget=DateTimeInput())
 
 
 class BookingRequestForm(PeriodForm):
@@ -88,7 +81,7 @@ class OfferForm(PeriodForm):
     price = forms.DecimalField(label=_("Price excl. VAT"), required=False, min_value=0,
                                max_value=1_000_000_000, decimal_places=2,
                                help_text=_("Leave empty to quote the resource's hourly price."))
-    valid_until = forms.DateTimeField(label=_("Valid until"), widget=DateTimeLocal())
+    valid_until = forms.DateTimeField(label=_("Valid until"), widget=DateTimeInput())
     conditions = forms.CharField(label=_("Conditions"), required=False, max_length=4000,
                                  widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -21,6 +21,24 @@ class _ListWrapperWithoutClass:
         return context
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value travels as ISO 8601 whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's date and time picker, in local wall-clock time."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
 class RadioList(_ListWrapperWithoutClass, forms.RadioSelect):
     pass
 

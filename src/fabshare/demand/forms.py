@@ -9,20 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from fabshare.catalog.forms import EuroField, indented
 from fabshare.core.errors import DomainError
-from fabshare.core.forms import CheckboxList, StyledForm
+from fabshare.core.forms import CheckboxList, DateInput, StyledForm
 from fabshare.core.geo import PLACES
 from fabshare.demand.models import CapacityRequest, RequestStep
 from fabshare.network.forms import add_domain_error
 from fabshare.network.models import Certification
 
 LANGUAGES = [("nl", "Nederlands"), ("fr", "Français"), ("en", "English"), ("de", "Deutsch")]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def format_value(self, value):
-        return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 class NeedForm(StyledForm):

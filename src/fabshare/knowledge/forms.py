@@ -6,23 +6,9 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fabshare.core.forms import StyledForm
+from fabshare.core.forms import DateInput, DateTimeInput, StyledForm
 from fabshare.knowledge.models import EventKind, ProjectStatus, Theme, Visibility
 from fabshare.network.models import Cluster, Network, Organization, Site
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def _blank(choices):
