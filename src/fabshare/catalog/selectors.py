@@ -137,14 +137,14 @@ def process_tree() -> list[tuple[Process, int]]:
     return ordered
 
 
-def process_descendants(process: Process) -> list[int]:
+def process_descendants(process_id: int) -> list[int]:
     """The ids of a process and every process below it."""
     parent_of = dict(Process.objects.values_list("pk", "parent_id"))
     result = []
     for pk in parent_of:
         node = pk
         while node is not None:
-            if node == process.pk:
+            if node == process_id:
                 result.append(pk)
                 break
             node = parent_of[node]
@@ -243,7 +243,7 @@ def search_resources(user, *, kind: str | None = None, organization_id: int | No
     if organization_id is not None:
         rows = rows.filter(organization_id=organization_id)
     if process is not None:
-        ids = process_descendants(process)
+        ids = process_descendants(process.pk)
         rows = rows.filter(
             Q(pk__in=Capability.objects.filter(process_id__in=ids).values("resource_id"))
             | Q(pk__in=Resource.skills.through.objects.filter(process_id__in=ids)

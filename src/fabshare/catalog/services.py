@@ -23,7 +23,7 @@ from fabshare.catalog.models import (
     Visibility,
 )
 from fabshare.core.errors import DomainError, reject_unknown_fields
-from fabshare.core.uploads import check_image, check_pdf
+from fabshare.core.uploads import check_image, check_pdf, delete_files_on_commit
 from fabshare.network.audit import audit_record
 from fabshare.network.models import Certification, Organization, Role, Site, User
 from fabshare.network.services import require_role
@@ -152,20 +152,9 @@ def resource_delete(*, actor: User, resource: Resource) -> None:
     require_role(actor, resource.organization, Role.ADMIN)
     audit_record(actor=actor, action="resource.delete", target=resource,
                  organization=resource.organization, summary=f"Removed {resource.name}")
-    _delete_files_on_commit([p.image for p in resource.photos.all()]
+    delete_files_on_commit([p.image for p in resource.photos.all()]
                             + [d.file for d in resource.documents.all()])
     resource.delete()
-
-
-def _delete_files_on_commit(files) -> None:
-    """Remove stored files once the rows that named them are gone for good."""
-    names = [(f.storage, f.name) for f in files if f]
-
-    def delete():
-        for storage, name in names:
-            storage.delete(name)
-
-    transaction.on_commit(delete)
 
 
 def _clean_capability(resource: Resource, process: Process | None, limits: dict,
@@ -307,7 +296,7 @@ def resource_attachment_remove(
 ) -> None:
     resource = attachment.resource
     require_role(actor, resource.organization, Role.ADMIN)
-    _delete_files_on_commit([getattr(attachment, "image", None) or attachment.file])
+    delete_files_on_commit([getattr(attachment, "image", None) or attachment.file])
     attachment.delete()
     audit_record(actor=actor, action="resource.attachment.remove", target=resource,
                  organization=resource.organization,

@@ -2,6 +2,7 @@
 
 The type is read from the content, never from the name or the browser's header."""
 
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -54,3 +55,15 @@ def check_pdf(upload, *, max_bytes: int) -> str:
     if head != b"%PDF-":
         raise ValueError(_("Upload a PDF document."))
     return "pdf"
+
+
+def delete_files_on_commit(files) -> None:
+    """Remove stored files once the rows that named them are gone for good (after commit;
+    a rollback keeps them)."""
+    names = [(f.storage, f.name) for f in files if f]
+
+    def delete():
+        for storage, name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete)

@@ -17,6 +17,7 @@ from fabshare.catalog.limits import check_limits
 from fabshare.catalog.models import Material, MaterialFamily, Process
 from fabshare.core.errors import Conflict, DomainError, reject_unknown_fields
 from fabshare.core.geo import place_coordinates
+from fabshare.core.uploads import delete_files_on_commit
 from fabshare.demand.models import (
     DEFAULT_NDA_TEXT,
     CapacityRequest,
@@ -288,7 +289,7 @@ def request_delete(*, actor: User, request: CapacityRequest) -> None:
     audit_record(actor=actor, action="request.delete", target=request,
                  organization=request.organization, summary=f"Deleted draft {request.title}")
     request.delete()
-    _delete_files_on_commit(files)
+    delete_files_on_commit(files)
 
 
 # --- attachments ------------------------------------------------------------------------------
@@ -343,12 +344,7 @@ def attachment_delete(*, actor: User, attachment: RequestAttachment) -> None:
     require_requester(actor, attachment.request)
     files = [attachment.file]
     attachment.delete()
-    _delete_files_on_commit(files)
-
-
-def _delete_files_on_commit(files) -> None:
-    names = [(f.storage, f.name) for f in files if f]
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
+    delete_files_on_commit(files)
 
 
 # --- NDA --------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ def _certs(ids) -> str:
     return ", ".join(names.get(i, str(i)) for i in ids)
 
 
-def sentence(reason: Reason, *, provider_view: bool = False) -> str:
+def sentence(reason: Reason) -> str:
     p = reason.param
     code, kind = reason.code, reason.kind
     if code == "envelope":
@@ -110,6 +110,6 @@ def sentence(reason: Reason, *, provider_view: bool = False) -> str:
     return code
 
 
-def explain(reasons, *, provider_view: bool = False) -> list[tuple[str, str]]:
+def explain(reasons) -> list[tuple[str, str]]:
     """``(kind, sentence)`` pairs, missing first, then tight, fits and facts."""
-    return [(r.kind, sentence(r, provider_view=provider_view)) for r in reasons]
+    return [(r.kind, sentence(r)) for r in reasons]

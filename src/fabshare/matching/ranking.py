@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -300,7 +300,3 @@ def rank(need: Need, candidates: Iterable[Candidate], *, now: datetime) -> list[
         m.candidate.resource_id,
     ))
     return matches
-
-
-def with_free_time(candidate: Candidate, free_hours: float, longest_hours: float) -> Candidate:
-    return replace(candidate, free_hours=free_hours, longest_free_hours=longest_hours)

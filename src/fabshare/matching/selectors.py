@@ -40,6 +40,7 @@ from fabshare.catalog.models import (
     Resource,
     Visibility,
 )
+from fabshare.catalog.selectors import process_descendants
 from fabshare.core.geo import bounding_box, haversine_km
 from fabshare.demand.models import CapacityRequest, RequestStep
 from fabshare.demand.selectors import open_requests_for_providers
@@ -129,18 +130,6 @@ def need_of(step: RequestStep, *, now: datetime | None = None) -> ranking.Need:
     )
 
 
-def _descendant_ids(process_id: int) -> list[int]:
-    parent_of = dict(Process.objects.values_list("pk", "parent_id"))
-    result = []
-    for pk in parent_of:
-        node = pk
-        while node is not None and node != process_id:
-            node = parent_of.get(node)
-        if node == process_id:
-            result.append(pk)
-    return result
-
-
 def _failure(condition: Q) -> Case:
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
@@ -177,7 +166,7 @@ def _capabilities(step: RequestStep, need: ranking.Need, *, user,
     request = step.request
     caps = Capability.objects.filter(
         (Q(resource__in=resources) if resources is not None else _visible_to(user)),
-        process_id__in=_descendant_ids(step.process_id),
+        process_id__in=process_descendants(step.process_id),
         resource__is_active=True,
     ).exclude(resource__organization_id=request.organization_id).order_by()
     failures = Value(0, output_field=IntegerField())

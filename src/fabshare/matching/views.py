@@ -35,11 +35,11 @@ def booking_url(row) -> str | None:
     return f"{base}?resource={row.resource.pk}&step={row.step.pk}"
 
 
-def _card(row, *, provider_view=False) -> dict:
+def _card(row) -> dict:
     site = row.resource.site
     return {
         "row": row, "resource": row.resource, "match": row.match,
-        "reasons": explain(row.match.reasons, provider_view=provider_view),
+        "reasons": explain(row.match.reasons),
         "booking_url": booking_url(row),
         "lat": site.latitude if site else None, "lon": site.longitude if site else None,
     }
@@ -136,5 +136,5 @@ def inbox(request):
     entries = selectors.inbox_for(request.user)
     return render(request, "matching/inbox.html", {
         "entries": [{"request": e.request, "step": e.step,
-                     "cards": [_card(r, provider_view=True) for r in e.rows]}
+                     "cards": [_card(r) for r in e.rows]}
                     for e in entries]})
