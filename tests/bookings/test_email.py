@@ -39,7 +39,7 @@ def test_request_counter_and_confirmation_mails(world, machine, smtp, request_bo
                                     start=at(4), end=at(4, 4), price_cents=41000)
     counter = smtp.to("founder@example.com", f"Counter-offer: {machine.name}")
     assert "Genk Precision NV proposes" in body_of(counter)
-    assert "EUR 410.00" in body_of(counter)
+    assert "€ 410.00" in body_of(counter)
     # The admin who countered is not told about their own action; the owner is not either
     # (the counter waits for the seeker).
     assert not [m for m in smtp.messages if "Counter-offer" in m["Subject"]
@@ -64,5 +64,5 @@ def test_each_recipient_reads_in_their_language_and_zone(world, machine, smtp, r
     owner = body_of(smtp.to("owner@example.com"))
     admin = body_of(smtp.to("admin@example.com"))
     # 2026-03-05 08:00 UTC is 09:00 in Brussels and 03:00 in New York.
-    assert "EUR 380,00" in owner and "05.03.2026 03:00" in owner
-    assert "EUR 380.00" in admin and "05/03/2026 09:00" in admin
+    assert "380,00 €" in owner and "05.03.2026 03:00" in owner  # German order
+    assert "€ 380.00" in admin and "05/03/2026 09:00" in admin

@@ -45,6 +45,7 @@ from fabshare.bookings.models import (
 from fabshare.catalog import selectors as catalog_selectors
 from fabshare.catalog.models import Resource
 from fabshare.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from fabshare.core.formatting import money
 from fabshare.demand.models import CapacityRequest, RequestStatus, RequestStep
 from fabshare.demand.selectors import requests_visible_to
 from fabshare.network.audit import audit_record
@@ -317,11 +318,6 @@ def booking_request(*, actor: User, resource: Resource, start: datetime, end: da
 
 def booking_url(booking: Booking) -> str:
     return reverse("booking_detail", args=[booking.pk])
-
-
-def money(cents: int, currency: str) -> str:
-    amount = formats.number_format(Decimal(cents) / 100, 2, use_l10n=True, force_grouping=True)
-    return f"{currency} {amount}"
 
 
 # --- transitions -----------------------------------------------------------------------------

@@ -7,11 +7,14 @@ from django.utils.formats import number_format
 from django.utils.translation import pgettext
 
 
-def money(cents: int | None) -> str:
-    """Cents as euro in the user's language: "€ 95,00" (nl, fr, de), "€ 95.00" (en)."""
+def money(cents: int | None, currency: str = "EUR") -> str:
+    """Cents in the user's language: "€ 95,00" (nl, fr, de), "€ 95.00" (en); another
+    currency by its code ("CHF 95.00")."""
     if cents is None:
         return ""
-    amount = number_format(Decimal(cents) / 100, decimal_pos=2, force_grouping=True)
+    amount = number_format(Decimal(int(cents)) / 100, decimal_pos=2, force_grouping=True)
+    if currency != "EUR":
+        return f"{currency} {amount}"
     # Translators: an amount in euro; place the sign and the space as your language does.
     return pgettext("money", "€ %(amount)s") % {"amount": amount}
 

@@ -8,8 +8,9 @@ register = template.Library()
 
 
 @register.filter
-def money(cents):
-    return formatting.money(cents)
+def money(cents, currency="EUR"):
+    """``{{ cents|money }}`` or ``{{ cents|money:obj.currency }}``."""
+    return formatting.money(cents, currency or "EUR")
 
 
 @register.filter
