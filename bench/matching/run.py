@@ -550,10 +550,10 @@ class Query:
 
 def load_queries(step_ids: list[int]) -> list[Query]:
     from fabshare.demand.models import RequestStep
-    from fabshare.matching.selectors import _descendant_ids
+    from fabshare.catalog.selectors import process_descendants
 
     steps = RequestStep.objects.select_related("request", "request__site").in_bulk(step_ids)
-    return [Query(steps[pk], tuple(_descendant_ids(steps[pk].process_id))) for pk in step_ids]
+    return [Query(steps[pk], tuple(process_descendants(steps[pk].process_id))) for pk in step_ids]
 
 
 def describe(queries: list[Query]) -> str:
