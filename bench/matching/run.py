@@ -433,11 +433,21 @@ def load_to(target: int, loaded: dict, args, network_id: int, seeker_id: int) ->
                     if grid[end] > grid[start]:
                         copy.write_row((rid, grid[start], grid[end]))
                         counts["slots"] += 1
+    # COPY bypasses the hooks that keep matching's search index in step: rebuild it (one
+    # DELETE and one INSERT … SELECT), as the catalog's writers do row by row.
+    log("search index")
+    from django.db import transaction
+
+    from fabshare.matching.models import SearchEntry
+    from fabshare.matching.services import search_entries_refresh
+
+    with transaction.atomic():
+        search_entries_refresh()
     log("VACUUM ANALYZE")
     with connection.cursor() as cursor:
         for model in (Organization, Organization.certifications.through, NetworkMembership,
                       Site, Resource, Resource.partners.through, Capability,
-                      CapabilityMaterial, FreeSlot):
+                      CapabilityMaterial, FreeSlot, SearchEntry):
             cursor.execute(f'VACUUM (ANALYZE) "{model._meta.db_table}"')
     total = {k: loaded.get(k, 0) + v for k, v in counts.items()}
     total["resources"] = loaded["resources"] + len(resources)
@@ -549,8 +559,8 @@ class Query:
 
 
 def load_queries(step_ids: list[int]) -> list[Query]:
-    from fabshare.demand.models import RequestStep
     from fabshare.catalog.selectors import process_descendants
+    from fabshare.demand.models import RequestStep
 
     steps = RequestStep.objects.select_related("request", "request__site").in_bulk(step_ids)
     return [Query(steps[pk], tuple(process_descendants(steps[pk].process_id))) for pk in step_ids]
@@ -626,7 +636,7 @@ def phase_timers(into: dict[str, float]):
     ranking."""
     from fabshare.matching import ranking, selectors
 
-    originals = (selectors._capability_rows, selectors.resources_with_free_time, ranking.rank)
+    originals = (selectors._entry_rows, selectors.resources_with_free_time, ranking.rank)
 
     def timed(name, function, evaluate=False):
         def wrapper(*args, **kwargs):
@@ -638,13 +648,13 @@ def phase_timers(into: dict[str, float]):
             return result
         return wrapper
 
-    selectors._capability_rows = timed("capability query", originals[0])
+    selectors._entry_rows = timed("capability query", originals[0])
     selectors.resources_with_free_time = timed("free-time aggregate", originals[1], True)
     ranking.rank = timed("ranking", originals[2])
     try:
         yield
     finally:
-        selectors._capability_rows, selectors.resources_with_free_time, ranking.rank = originals
+        selectors._entry_rows, selectors.resources_with_free_time, ranking.rank = originals
 
 
 def profile_scale(queries: list[Query], user) -> tuple[dict[str, list[float]], list[int],

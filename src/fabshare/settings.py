@@ -114,9 +114,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     # The free-time aggregate groups tens of thousands of slots; 4 MB (the default) spills to
-    # disk (bench/free_time: p50 −16 % at 1 M slots with 64 MB).
+    # disk (bench/free_time: p50 −16 % at 1 M slots with 64 MB). JIT compilation pays off for
+    # long analytical queries, not for a web page's: it added ~0.5 s to match queries whose
+    # cost estimate crossed jit_above_cost (bench/matching), so it is off unless PG_JIT=on.
+    # The working set lives in memory or on SSD, where a random page costs about as much as a
+    # sequential one: 1.1 instead of 4 (a spinning disk) lets the planner pick index lookups
+    # for a page's few hundred rows instead of hashing whole tables (bench/matching).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "options", f"-c work_mem={env.str('PG_WORK_MEM', default='64MB')}")
+        "options", f"-c work_mem={env.str('PG_WORK_MEM', default='64MB')} "
+                   f"-c jit={env.str('PG_JIT', default='off')} "
+                   f"-c random_page_cost={env.str('PG_RANDOM_PAGE_COST', default='1.1')}")
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

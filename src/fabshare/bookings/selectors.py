@@ -98,7 +98,7 @@ def reputation_of(organization_ids) -> dict[int, tuple[float, int]]:
     """Average published rating and number of published reviews that seekers gave each
     provider organization: ``{id: (average, count)}``; organizations without any are absent."""
     rows = (Review.objects.filter(side=Side.SEEKER, published_at__isnull=False,
-                                  booking__provider_id__in=list(organization_ids))
+                                  booking__provider_id__any_of=list(organization_ids))
             .values("booking__provider_id").annotate(avg=Avg("rating"), n=Count("pk")))
     return {row["booking__provider_id"]: (round(float(row["avg"]), 2), row["n"])
             for row in rows}

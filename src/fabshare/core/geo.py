@@ -36,6 +36,23 @@ def bounding_box(lat: float, lon: float, radius_km: float) -> BoundingBox:
     return BoundingBox(lat - dlat, lat + dlat, lon - dlon, lon + dlon)
 
 
+def unit_vector(lat: float, lon: float) -> tuple[float, float, float]:
+    """The point on the unit sphere: the straight-line (chord) distance between two such
+    points grows with their great-circle distance, so ordering by it orders by distance."""
+    phi, lam = math.radians(lat), math.radians(lon)
+    return (math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi))
+
+
+def chord_for_km(km: float) -> float:
+    """The chord on the unit sphere of a great-circle distance in kilometres."""
+    return 2 * math.sin(min(math.pi, km / EARTH_RADIUS_KM) / 2)
+
+
+def km_for_chord(chord: float) -> float:
+    """The great-circle distance in kilometres of a chord on the unit sphere."""
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, max(0.0, chord) / 2))
+
+
 # Towns of the regions fabshare serves, for "distance from a place" without a geocoding
 # service (nothing is fetched from the internet at run time). Coordinates: town centres.
 PLACES: dict[str, tuple[float, float]] = {

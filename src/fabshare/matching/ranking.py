@@ -243,6 +243,7 @@ def _reputation_score(candidate: Candidate, reasons: list[Reason]) -> float:
 def _price_scores(candidates: Sequence[Candidate], need: Need) -> dict[int, float]:
     prices = {c.resource_id: estimate_price(c, need) for c in candidates}
     known = [p for p in prices.values() if p is not None]
+    high, low = (max(known), min(known)) if known else (0, 0)
     scores = {}
     for rid, price in prices.items():
         if price is None:
@@ -250,8 +251,8 @@ def _price_scores(candidates: Sequence[Candidate], need: Need) -> dict[int, floa
         elif need.budget_cents:
             ratio = price / need.budget_cents
             scores[rid] = max(0.0, min(1.0, (1.3 - ratio) / 0.6))
-        elif len(known) > 1 and max(known) > min(known):
-            scores[rid] = (max(known) - price) / (max(known) - min(known))
+        elif high > low:
+            scores[rid] = (high - price) / (high - low)
         else:
             scores[rid] = 1.0
     return scores

@@ -1,35 +1,37 @@
 """Gathering candidates for a request step in SQL, then ranking them (``matching.ranking``).
 
-``candidates_for_step`` is the one selector that narrows in SQL: capabilities for the step's
-process or any process below it, of active resources the viewer may see (never the
-requester's own), inside the search radius, failing at most one of the static limits
-(envelope, thickness, tolerance, weight, material, certifications) — ordered by distance and
-cut at ``CANDIDATE_LIMIT``; then one aggregate query adds each one's free time in the step's
-window. Everything after that is pure ranking.
+``candidates_for_step`` is the one selector that narrows in SQL: the search index
+(``SearchEntry``, a row per capability of an active resource) for the step's process or any
+process below it, of resources the viewer may see (never the requester's own), inside the
+search radius, failing at most one of the numeric limits (envelope, thickness, tolerance,
+weight) — nearest first and cut at ``CANDIDATE_LIMIT`` resources; then a few queries by id add
+the resources, their free time in the step's window, materials, certifications and
+reputation. Everything after that is pure ranking.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import (
+    BigIntegerField,
+    BooleanField,
     Case,
     F,
     FloatField,
+    Func,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone
 
 from fabshare.availability.selectors import resources_with_free_time
@@ -38,26 +40,23 @@ from fabshare.catalog.models import (
     CapabilityMaterial,
     Process,
     Resource,
-    Visibility,
 )
 from fabshare.catalog.selectors import process_descendants
-from fabshare.core.geo import bounding_box, haversine_km
+from fabshare.core.geo import chord_for_km, km_for_chord, unit_vector
 from fabshare.demand.models import CapacityRequest, RequestStep
 from fabshare.demand.selectors import open_requests_for_providers
 from fabshare.matching import ranking
+from fabshare.matching.models import SearchEntry
 from fabshare.network.models import (
     Membership,
     NetworkMembership,
     NetworkMembershipStatus,
     Organization,
-    Site,
 )
 
 CANDIDATE_LIMIT = 200
 DEFAULT_WINDOW = timedelta(weeks=8)  # a request without a deadline looks 8 weeks ahead
 DEFAULT_ZONE = "Europe/Brussels"
-SITES_FIRST = 1500  # sites in the first batch of the nearest-first search (_capability_rows)
-RING_FULL_KM = 400.0  # without a radius, look this far
 
 # Higher apps (bookings) report providers' ratings: organization ids -> {id: (average, count)}.
 ReputationSource = Callable[[list[int]], dict[int, tuple[float, int]]]
@@ -77,11 +76,71 @@ def reputation_of(organization_ids: list[int]) -> dict[int, tuple[float, int]]:
 
 
 @dataclass(frozen=True)
+class Named:
+    """An organization as a match shows it."""
+
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Place:
+    """A site as a match shows it."""
+
+    name: str
+    city: str
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class MatchedResource:
+    """What ranking, the results page, the API and the planner read of a matched resource:
+    plain values, read in one query (building 200 resources with their organizations and
+    sites as models cost more than the whole search)."""
+
+    pk: int
+    name: str
+    slug: str
+    kind: str
+    is_active: bool
+    organization_id: int
+    organization: Named
+    site: Place | None
+    price_per_hour_cents: int | None
+    minimum_booking_hours: Decimal | None
+    lead_time_days: int
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def __str__(self):
+        return self.name
+
+
+def matched_resources(ids: list[int]) -> dict[int, MatchedResource]:
+    rows = Resource.objects.filter(pk__any_of=ids).values_list(
+        "pk", "name", "slug", "kind", "is_active", "organization_id", "price_per_hour_cents",
+        "minimum_booking_hours", "lead_time_days", "organization__name", "organization__slug",
+        "site_id", "site__name", "site__city", "site__latitude", "site__longitude")
+    return {
+        pk: MatchedResource(
+            pk=pk, name=name, slug=slug, kind=kind, is_active=active, organization_id=org,
+            organization=Named(org_name, org_slug),
+            site=Place(site_name, city, lat, lon) if site else None,
+            price_per_hour_cents=price, minimum_booking_hours=minimum, lead_time_days=lead)
+        for (pk, name, slug, kind, active, org, price, minimum, lead, org_name, org_slug, site,
+             site_name, city, lat, lon) in rows
+    }
+
+
+@dataclass(frozen=True)
 class MatchRow:
     """A ranked match with what a page shows about the resource."""
 
     match: ranking.Match
-    resource: Resource
+    resource: MatchedResource
     step: RequestStep
 
     @property
@@ -134,47 +193,98 @@ def _failure(condition: Q) -> Case:
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
-def _visible_to(user) -> Q:
-    """``catalog.selectors.visibility_q`` on a capability's (active) resource: public; of the
-    user's organizations; for the network, of an organization approved in a network one of
-    the user's organizations is approved in; for partners, shared with one of the user's
-    organizations. Each rule is an uncorrelated subquery PostgreSQL evaluates once and
-    probes per row (a hash of the peers' ids), so only the capabilities near the location
-    are checked — never every resource the user may see."""
-    public = Q(resource__visibility=Visibility.PUBLIC)
+class _Chord(Func):
+    """The straight-line distance on the unit sphere between a search entry's point and a
+    fixed one. On PostgreSQL the ``<->`` of two cubes, the expression the nearest-first index
+    is built on, so ``ORDER BY`` walks the index; elsewhere plain arithmetic."""
+
+    output_field = FloatField()
+
+    def __init__(self, point: tuple[float, float, float]):
+        super().__init__(F("x"), F("y"), F("z"))
+        self.point = point
+
+    def _columns(self, compiler, connection):
+        compiled = [compiler.compile(e) for e in self.get_source_expressions()]
+        return [sql for sql, _params in compiled]
+
+    def as_sql(self, compiler, connection, **extra):
+        cols = self._columns(compiler, connection)
+        sql = " + ".join(f"({c} - %s) * ({c} - %s)" for c in cols)
+        return f"SQRT({sql})", [v for v in self.point for _ in range(2)]
+
+    def as_postgresql(self, compiler, connection, **extra):
+        x, y, z = self._columns(compiler, connection)
+        return (f"(cube(ARRAY[{x}, {y}, {z}]) <-> cube(ARRAY[%s, %s, %s]::float8[]))",
+                list(self.point))
+
+
+class _InCube(Func):
+    """The search entry's point lies in the axis-aligned cube around ``point`` with half side
+    ``half``: everything within that chord distance does. On PostgreSQL a containment the
+    nearest-first index answers, so a search with a radius reads only that neighbourhood."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, point: tuple[float, float, float], half: float):
+        super().__init__(F("x"), F("y"), F("z"))
+        self.low = [v - half for v in point]
+        self.high = [v + half for v in point]
+
+    def _columns(self, compiler, connection):
+        return [compiler.compile(e)[0] for e in self.get_source_expressions()]
+
+    def as_sql(self, compiler, connection, **extra):
+        cols = self._columns(compiler, connection)
+        return ("(" + " AND ".join(f"{c} BETWEEN %s AND %s" for c in cols) + ")",
+                [v for pair in zip(self.low, self.high, strict=True) for v in pair])
+
+    def as_postgresql(self, compiler, connection, **extra):
+        x, y, z = self._columns(compiler, connection)
+        return (f"(cube(ARRAY[{x}, {y}, {z}]) <@ cube(ARRAY[%s, %s, %s]::float8[], "
+                f"ARRAY[%s, %s, %s]::float8[]))", [*self.low, *self.high])
+
+
+def audiences_of(user) -> list[str] | None:
+    """The audience tokens of ``SearchEntry`` whose rows ``user`` may see — the rules of
+    ``catalog.selectors.visibility_q``: everyone's (public); each of the user's organizations'
+    (their own resources, and partners-only resources shared with them); each network's one
+    of the user's organizations is approved in (network-only resources of the organizations
+    approved there). None: everything (a superuser)."""
     if not getattr(user, "is_authenticated", False):
-        return public
+        return ["*"]
     if user.is_superuser:
-        return Q()
-    my_orgs = Membership.objects.filter(user=user).values("organization_id")
-    approved = NetworkMembership.objects.filter(status=NetworkMembershipStatus.APPROVED)
-    peers = approved.filter(network__in=approved.filter(organization__in=my_orgs)
-                            .values("network_id")).values("organization_id")
-    shared = Resource.partners.through.objects.filter(organization__in=my_orgs).values(
-        "resource_id")
-    return (public | Q(resource__organization__in=my_orgs)
-            | Q(resource__visibility=Visibility.NETWORK, resource__organization__in=peers)
-            | Q(resource__visibility=Visibility.PARTNERS, resource__in=shared))
+        return None
+    orgs = list(Membership.objects.filter(user=user).values_list("organization_id", flat=True))
+    networks = NetworkMembership.objects.filter(
+        organization_id__in=orgs, status=NetworkMembershipStatus.APPROVED).values_list(
+        "network_id", flat=True).distinct()
+    return ["*", *(f"o{pk}" for pk in orgs), *(f"n{pk}" for pk in networks)]
 
 
-def _capabilities(step: RequestStep, need: ranking.Need, *, user,
-                  resources: QuerySet | None) -> tuple[QuerySet, list[str]]:
-    """Capabilities for the step's process or any process below it, of active resources the
-    viewer may see (never the requester's own), failing at most one of the numeric limits;
-    not yet located. Returns the queryset and the fields to read. (Materials and
-    certifications are checked for the chosen rows afterwards, in one query each.)"""
-    request = step.request
-    caps = Capability.objects.filter(
-        (Q(resource__in=resources) if resources is not None else _visible_to(user)),
-        process_id__in=process_descendants(step.process_id),
-        resource__is_active=True,
-    ).exclude(resource__organization_id=request.organization_id).order_by()
+ENTRY_FIELDS = ("capability_id", "resource_id", "envelope_x_mm", "envelope_y_mm",
+                "envelope_z_mm", "max_thickness_mm", "tolerance_um", "max_weight_kg",
+                "failures")
+
+
+def _entries(step: RequestStep, need: ranking.Need, *, user,
+             resources: QuerySet | None) -> QuerySet:
+    """Search entries the viewer may see (never the requester's own), failing at most one of
+    the numeric limits, with ``failures`` counted; not yet narrowed by process or place.
+    (Materials and certifications are checked for the chosen rows afterwards.)"""
+    entries = SearchEntry.objects.exclude(organization_id=step.request.organization_id)
+    if resources is not None:
+        entries = entries.filter(resource__in=resources)
+    elif (audiences := audiences_of(user)) is not None:
+        entries = entries.filter(audience__in=audiences)
+    entries = entries.order_by()
     failures = Value(0, output_field=IntegerField())
     dims = [d for d in need.part_mm if d]
     if dims:
         envelope = Greatest(Coalesce("envelope_x_mm", 0), Coalesce("envelope_y_mm", 0),
                             Coalesce("envelope_z_mm", 0))
-        caps = caps.annotate(envelope_max=envelope)
+        entries = entries.annotate(envelope_max=envelope)
         failures = failures + _failure(Q(envelope_max__gt=0, envelope_max__lt=max(dims)))
     if need.thickness_mm is not None:
         failures = failures + _failure(Q(max_thickness_mm__lt=need.thickness_mm))
@@ -182,91 +292,68 @@ def _capabilities(step: RequestStep, need: ranking.Need, *, user,
         failures = failures + _failure(Q(tolerance_um__gt=need.tolerance_um))
     if need.weight_kg is not None:
         failures = failures + _failure(Q(max_weight_kg__lt=need.weight_kg))
-    caps = caps.annotate(failures=failures).filter(failures__lte=1)
-    fields = ["pk", "resource_id", "resource__organization_id", "envelope_x_mm",
-              "envelope_y_mm", "envelope_z_mm", "max_thickness_mm", "tolerance_um",
-              "max_weight_kg", "lat", "lon", "failures", "resource__price_per_hour_cents",
-              "resource__minimum_booking_hours", "resource__lead_time_days"]
-    return caps, fields
+    return entries.annotate(failures=failures).filter(failures__lte=1)
 
 
-def _main_site(field: str) -> Subquery:
-    """The resource's organization's main site (else its first site): where a resource
-    without a site of its own is."""
-    main = Site.objects.filter(organization=OuterRef("resource__organization")).order_by(
-        "-is_main", "pk")
-    return Subquery(main.values(field)[:1], output_field=FloatField())
+def _entry_rows(step: RequestStep, need: ranking.Need, *, user, resources: QuerySet | None,
+                location) -> list[dict]:
+    """The first ``2 × CANDIDATE_LIMIT`` entries for the step's process or any process below
+    it: nearest first (inside the radius, when there is one) with a location, else by
+    resource. Each row has ``distance`` in km (None without a location).
 
-
-def _located(caps: QuerySet, lat, lon, location) -> QuerySet:
-    """Annotate ``lat``, ``lon`` and, with a location, ``d2``: the squared distance in
-    degrees of latitude (equirectangular; it orders like the true distance nearby)."""
-    caps = caps.annotate(lat=lat, lon=lon)
-    if location:
-        lat0, lon0 = location
-        k = math.cos(math.radians(lat0)) ** 2
-        caps = caps.annotate(d2=(F("lat") - lat0) * (F("lat") - lat0)
-                             + (F("lon") - lon0) * (F("lon") - lon0) * k)
-    return caps
-
-
-def _nearest_among(caps: QuerySet, fields: list[str], location, sites: list[tuple],
-                   limit: int) -> list[dict]:
-    """The ``limit`` nearest capabilities of resources at ``sites`` (rows of pk,
-    organization, latitude, longitude, is_main): resources with their own site through the
-    resource's site index, resources without one through their organization's main site;
-    one UNION ALL, nearest first. Literal ids let PostgreSQL walk sites → resources →
-    capabilities instead of scanning every resource."""
-    own = _located(caps.filter(resource__site_id__in=[row[0] for row in sites]),
-                   F("resource__site__latitude"), F("resource__site__longitude"), location)
-    main_orgs = sorted({row[1] for row in sites if row[4]})
-    main = _located(caps.filter(resource__site__isnull=True,
-                                resource__organization_id__in=main_orgs),
-                    _main_site("latitude"), _main_site("longitude"), location)
-    rows = own.values(*fields, "d2").union(main.values(*fields, "d2"), all=True)
-    return list(rows.order_by("d2", "resource_id", "pk")[:limit])
-
-
-def _capability_rows(step: RequestStep, need: ranking.Need, *, user,
-                     resources: QuerySet | None, location) -> list[dict]:
-    """The first ``2 × CANDIDATE_LIMIT`` capabilities nearest first (by resource without a
-    location), inside the radius when there is one.
-
-    Nearest first without reading every capability in the radius: the sites in the radius
-    (the site index) are sorted by distance here, and capabilities are read for the nearest
-    ``SITES_FIRST`` of them, then four times as many, until enough rows come back. Every
-    site left out is farther than every site taken, so a batch that fills the limit holds
-    exactly the nearest rows."""
-    caps, fields = _capabilities(step, need, user=user, resources=resources)
+    On PostgreSQL each process is one walk of the nearest-first index (KNN), limited, and the
+    walks are merged (``_nearest_walks``): the work depends on how many rows are wanted, not
+    on the size of the catalog. Elsewhere one query sorts the entries of all the processes."""
+    entries = _entries(step, need, user=user, resources=resources)
+    processes = process_descendants(step.process_id)
     limit = CANDIDATE_LIMIT * 2
     if not location:
-        everywhere = _located(
-            caps,
-            Coalesce(F("resource__site__latitude"), _main_site("latitude"),
-                     output_field=FloatField()),
-            Coalesce(F("resource__site__longitude"), _main_site("longitude"),
-                     output_field=FloatField()),
-            None)
-        return list(everywhere.order_by("resource_id", "pk").values(*fields)[:limit])
-    lat0, lon0 = location
-    reach = need.max_distance_km or RING_FULL_KM
-    box = bounding_box(lat0, lon0, reach)
-    sites = []
-    for pk, org, lat, lon, is_main in Site.objects.filter(
-            latitude__gte=box.min_lat, latitude__lte=box.max_lat,
-            longitude__gte=box.min_lon, longitude__lte=box.max_lon).values_list(
-            "pk", "organization_id", "latitude", "longitude", "is_main"):
-        distance = haversine_km(lat0, lon0, lat, lon)
-        if distance <= reach:
-            sites.append((distance, pk, org, lat, lon, is_main))
-    sites.sort()
-    sites = [row[1:] for row in sites]
-    taken = SITES_FIRST
-    while True:
-        rows = _nearest_among(caps, fields, location, sites[:taken], limit)
-        if len(rows) >= limit or taken >= len(sites):
-            return rows
-        taken *= 4
+        rows = list(entries.filter(process_id__in=processes).order_by("resource_id", "pk")
+                    .values(*ENTRY_FIELDS)[:limit])
+        for row in rows:
+            row["distance"] = None
+        return rows
+    point = unit_vector(*location)
+    entries = entries.filter(x__isnull=False).annotate(chord=_Chord(point))
+    if need.max_distance_km:
+        reach = chord_for_km(need.max_distance_km)
+        entries = entries.filter(_InCube(point, reach), chord__lte=reach)
+    fields = (*ENTRY_FIELDS, "chord")
+    if connection.vendor == "postgresql":
+        query = _nearest_walks(entries.order_by("chord").values(*fields), processes, limit)
+    else:
+        query = entries.filter(process_id__in=processes).order_by("chord").values(*fields)
+    # Ordered by the distance alone (a second key would keep PostgreSQL from walking the
+    # index); entries at one distance are put in a fixed order here.
+    rows = sorted(query if isinstance(query, list) else query[:limit],
+                  key=lambda r: (r["chord"], r["resource_id"], r["capability_id"]))
+    for row in rows:
+        row["distance"] = km_for_chord(row["chord"])
+    return rows
+
+
+_SOME_PROCESS = -1  # stands for each process in the one compiled walk (_nearest_walks)
+
+
+def _nearest_walks(walk: QuerySet, processes: list[int], limit: int) -> list[dict]:
+    """``walk`` (ordered by ``chord``), limited, for each process, merged nearest first: one
+    walk of the nearest-first index per process. The walk is compiled once and repeated in
+    the SQL with each process id (building a queryset per process cost ~2 ms each, more than
+    the walks themselves). The process is compared as a bigint, the type of the index's
+    column: compared with an integer, the btree_gist part of the index could not be used."""
+    sql, params = walk.filter(process_id=Cast(Value(_SOME_PROCESS), BigIntegerField())
+                              )[:limit].query.sql_with_params()
+    at = params.index(_SOME_PROCESS)
+    assert params.count(_SOME_PROCESS) == 1, "the process placeholder must be unique"
+    union = " UNION ALL ".join([f"({sql})"] * len(processes))
+    arguments = [value for pk in processes
+                 for value in (*params[:at], pk, *params[at + 1:])]
+    with connection.cursor() as cursor:
+        # Only Django's compiled SQL is joined here; every value is a parameter.
+        cursor.execute(f"SELECT * FROM ({union}) AS walks ORDER BY chord LIMIT %s",  # noqa: S608
+                       [*arguments, limit])
+        columns = [column.name for column in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _materials_of(capability_ids: list[int], material_id: int | None,
@@ -276,7 +363,7 @@ def _materials_of(capability_ids: list[int], material_id: int | None,
     Capabilities that list none are left out (unknown)."""
     found: dict[int, tuple[bool, Decimal | None]] = {}
     for cap, material, family, thickness in CapabilityMaterial.objects.filter(
-            capability_id__in=capability_ids).values_list(
+            capability_id__any_of=capability_ids).values_list(
             "capability_id", "material_id", "material__family_id", "max_thickness_mm"):
         if material == material_id or (material_id is None and family == family_id):
             found[cap] = (True, thickness)
@@ -289,54 +376,38 @@ def _certifications_held(org_ids: Iterable[int], resource_ids: Iterable[int]
                          ) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
     by_org: dict[int, set[int]] = {}
     for org, cert in Organization.certifications.through.objects.filter(
-            organization_id__in=list(org_ids)).values_list("organization_id",
+            organization_id__any_of=list(org_ids)).values_list("organization_id",
                                                           "certification_id"):
         by_org.setdefault(org, set()).add(cert)
     by_resource: dict[int, set[int]] = {}
     for res, cert in Resource.accreditations.through.objects.filter(
-            resource_id__in=list(resource_ids)).values_list("resource_id", "certification_id"):
+            resource_id__any_of=list(resource_ids)).values_list("resource_id",
+                                                                "certification_id"):
         by_resource.setdefault(res, set()).add(cert)
     return by_org, by_resource
 
 
-def candidates_for_step(step: RequestStep, *, user, now: datetime | None = None,
-                        resources: QuerySet | None = None
-                        ) -> tuple[ranking.Need, list[ranking.Candidate]]:
-    """The facts about every resource that may serve ``step`` for ``user`` (see the module
-    docstring); ``resources`` narrows further (a provider's own, for their inbox)."""
-    now = now or timezone.now()
+def _candidates(step: RequestStep, *, user, now: datetime, resources: QuerySet | None
+                ) -> tuple[ranking.Need, list[ranking.Candidate], dict[int, MatchedResource]]:
     need = need_of(step, now=now)
-    location = request_location(step.request)
-    rows = _capability_rows(step, need, user=user, resources=resources, location=location)
+    rows = _entry_rows(step, need, user=user, resources=resources,
+                       location=request_location(step.request))
     best: dict[int, dict] = {}
     for row in rows:  # the first row per resource is its nearest, fewest-failures capability
         current = best.get(row["resource_id"])
         if current is None or row["failures"] < current["failures"]:
             best[row["resource_id"]] = row
-    chosen = list(best.values())
-    if location and need.max_distance_km:
-        for row in chosen:
-            row["distance"] = (haversine_km(location[0], location[1], row["lat"], row["lon"])
-                               if row["lat"] is not None else None)
-        chosen = [r for r in chosen if r["distance"] is not None
-                  and r["distance"] <= need.max_distance_km]
-    elif location:
-        for row in chosen:
-            row["distance"] = (haversine_km(location[0], location[1], row["lat"], row["lon"])
-                               if row["lat"] is not None else None)
-    else:
-        for row in chosen:
-            row["distance"] = None
-    chosen = chosen[:CANDIDATE_LIMIT]
+    chosen = list(best.values())[:CANDIDATE_LIMIT]
+    if not chosen:
+        return need, [], {}
     ids = [r["resource_id"] for r in chosen]
-    if not ids:
-        return need, []
+    loaded = matched_resources(ids)
     free = {
         r["resource"]: r for r in resources_with_free_time(
-            start=need.start, end=need.end, resources=Resource.objects.filter(pk__in=ids))
+            start=need.start, end=need.end, resources=Resource.objects.filter(pk__any_of=ids))
     }
-    org_ids = {r["resource__organization_id"] for r in chosen}
-    materials = (_materials_of([r["pk"] for r in chosen], need.material_id,
+    org_ids = {loaded[rid].organization_id for rid in ids}
+    materials = (_materials_of([r["capability_id"] for r in chosen], need.material_id,
                                need.material_family_id)
                  if need.material_id is not None or need.material_family_id is not None
                  else {})
@@ -345,11 +416,12 @@ def candidates_for_step(step: RequestStep, *, user, now: datetime | None = None,
     reputation = reputation_of(sorted(org_ids))
     candidates = []
     for row in chosen:
-        rid, org = row["resource_id"], row["resource__organization_id"]
+        resource = loaded[row["resource_id"]]
+        rid, org = resource.pk, resource.organization_id
         held = certs_by_org.get(org, set()) | certs_by_resource.get(rid, set())
         slot = free.get(rid)
         rating, count = reputation.get(org, (None, 0))
-        handles, material_thickness = materials.get(row["pk"], (None, None))
+        handles, material_thickness = materials.get(row["capability_id"], (None, None))
         candidates.append(ranking.Candidate(
             resource_id=rid, organization_id=org,
             envelope_mm=(row["envelope_x_mm"], row["envelope_y_mm"], row["envelope_z_mm"]),
@@ -360,22 +432,29 @@ def candidates_for_step(step: RequestStep, *, user, now: datetime | None = None,
             distance_km=row["distance"],
             free_hours=slot["free_total"].total_seconds() / 3600 if slot else 0.0,
             longest_free_hours=slot["free_longest"].total_seconds() / 3600 if slot else 0.0,
-            price_per_hour_cents=row["resource__price_per_hour_cents"],
-            minimum_booking_hours=row["resource__minimum_booking_hours"] or Decimal(0),
-            lead_time_days=row["resource__lead_time_days"], rating=rating, review_count=count,
+            price_per_hour_cents=resource.price_per_hour_cents,
+            minimum_booking_hours=resource.minimum_booking_hours or Decimal(0),
+            lead_time_days=resource.lead_time_days, rating=rating, review_count=count,
         ))
+    return need, candidates, loaded
+
+
+def candidates_for_step(step: RequestStep, *, user, now: datetime | None = None,
+                        resources: QuerySet | None = None
+                        ) -> tuple[ranking.Need, list[ranking.Candidate]]:
+    """The facts about every resource that may serve ``step`` for ``user`` (see the module
+    docstring); ``resources`` narrows further (a provider's own, for their inbox)."""
+    need, candidates, _loaded = _candidates(step, user=user, now=now or timezone.now(),
+                                            resources=resources)
     return need, candidates
 
 
 def matches_for_step(step: RequestStep, *, user, now: datetime | None = None,
                      resources: QuerySet | None = None) -> list[MatchRow]:
     now = now or timezone.now()
-    need, candidates = candidates_for_step(step, user=user, now=now, resources=resources)
-    ranked = ranking.rank(need, candidates, now=now)
-    loaded = Resource.objects.select_related("organization", "site").in_bulk(
-        [m.candidate.resource_id for m in ranked])
+    need, candidates, loaded = _candidates(step, user=user, now=now, resources=resources)
     return [MatchRow(match=m, resource=loaded[m.candidate.resource_id], step=step)
-            for m in ranked]
+            for m in ranking.rank(need, candidates, now=now)]
 
 
 @dataclass(frozen=True)

@@ -299,9 +299,12 @@ def _clean_site(data: dict) -> dict:
 
 def _single_main_site(site: Site) -> None:
     if site.is_main:
-        Site.objects.filter(organization_id=site.organization_id, is_main=True).exclude(
-            pk=site.pk
-        ).update(is_main=False)
+        # Saved one by one (there is at most one other), so that whatever follows sites
+        # (matching's search index) sees the final state.
+        for other in Site.objects.filter(organization_id=site.organization_id,
+                                         is_main=True).exclude(pk=site.pk):
+            other.is_main = False
+            other.save(update_fields=["is_main"])
     elif not Site.objects.filter(organization_id=site.organization_id, is_main=True).exists():
         site.is_main = True
         site.save(update_fields=["is_main"])
