@@ -560,9 +560,17 @@ class Query:
 
 def load_queries(step_ids: list[int]) -> list[Query]:
     from fabshare.catalog.selectors import process_descendants
-    from fabshare.demand.models import RequestStep
+    from fabshare.demand.models import CapacityRequest, RequestStep
+    from fabshare.demand.selectors import with_details
 
-    steps = RequestStep.objects.select_related("request", "request__site").in_bulk(step_ids)
+    # As the results page loads them: the request with its steps and certifications
+    # (demand.selectors.with_details), each step pointing at its request.
+    request_ids = RequestStep.objects.filter(pk__in=step_ids).values("request_id")
+    steps = {}
+    for request in with_details(CapacityRequest.objects.filter(pk__in=request_ids)):
+        for step in request.steps.all():
+            step.request = request
+            steps[step.pk] = step
     return [Query(steps[pk], tuple(process_descendants(steps[pk].process_id))) for pk in step_ids]
 
 
@@ -632,7 +640,7 @@ def time_scale(queries: list[Query], user, warmup: int, passes: int) -> dict[str
 @contextmanager
 def phase_timers(into: dict[str, float]):
     """Time the selector's phases by wrapping what ``candidates_for_step`` calls: the
-    capability query, the free-time aggregate (evaluated inside the wrapper) and the
+    search-index query, the free-time aggregate (evaluated inside the wrapper) and the
     ranking."""
     from fabshare.matching import ranking, selectors
 
@@ -648,7 +656,7 @@ def phase_timers(into: dict[str, float]):
             return result
         return wrapper
 
-    selectors._entry_rows = timed("capability query", originals[0])
+    selectors._entry_rows = timed("search index (nearest first)", originals[0])
     selectors.resources_with_free_time = timed("free-time aggregate", originals[1], True)
     ranking.rank = timed("ranking", originals[2])
     try:
@@ -676,7 +684,7 @@ def profile_scale(queries: list[Query], user) -> tuple[dict[str, list[float]], l
             matches_for_step(q.step, user=user, now=NOW)
             total = (time.perf_counter() - started) * 1000
         into["whole call"] = total
-        into["everything else (need, facts, resources, …)"] = total - sum(
+        into["everything else (need, resources, materials, reputation, …)"] = total - sum(
             v for k, v in into.items() if k != "whole call")
         for k, v in into.items():
             phases.setdefault(k, []).append(v)

@@ -145,7 +145,9 @@ class FreeSlot(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["resource", "start"]),
+            # With the end, one resource's slots in a period are read from the index alone
+            # (an index-only scan on PostgreSQL), as a results page does for 200 resources.
+            models.Index(fields=["resource", "start", "end"]),
             models.Index(fields=["start", "end"]),
         ]
         constraints = [models.CheckConstraint(condition=Q(end__gt=F("start")),

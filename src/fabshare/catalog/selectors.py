@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -137,18 +138,30 @@ def process_tree() -> list[tuple[Process, int]]:
     return ordered
 
 
+PROCESS_PARENTS_KEY = "catalog:process-parents"
+
+
+def process_parents() -> dict[int, int | None]:
+    """Every process id with its parent's: read once and kept in the cache (the taxonomy
+    changes with a migration or in the admin; ``CatalogConfig.ready`` drops the copy then)."""
+    parents = cache.get(PROCESS_PARENTS_KEY)
+    if parents is None:
+        parents = dict(Process.objects.values_list("pk", "parent_id"))
+        cache.set(PROCESS_PARENTS_KEY, parents, timeout=3600)
+    return parents
+
+
 def process_descendants(process_id: int) -> list[int]:
     """The ids of a process and every process below it."""
-    parent_of = dict(Process.objects.values_list("pk", "parent_id"))
-    result = []
-    for pk in parent_of:
-        node = pk
-        while node is not None:
-            if node == process_id:
-                result.append(pk)
-                break
-            node = parent_of[node]
-    return result
+    children: dict[int | None, list[int]] = {}
+    for pk, parent in process_parents().items():
+        children.setdefault(parent, []).append(pk)
+    result, todo = [], [process_id]
+    while todo:
+        pk = todo.pop()
+        result.append(pk)
+        todo.extend(children.get(pk, ()))
+    return sorted(result)
 
 
 def materials() -> QuerySet[Material]:

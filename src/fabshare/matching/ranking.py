@@ -34,6 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 WEIGHTS = {"fit": 0.25, "distance": 0.20, "price": 0.20, "lead_time": 0.10,
            "reputation": 0.15, "idle": 0.10}
@@ -89,8 +90,7 @@ class Candidate:
     review_count: int = 0
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):  # a tuple: a ranking makes about a thousand of them
     """One line of an explanation: ``kind`` is fit, tight, missing or info; ``code`` names
     the criterion; ``params`` holds the numbers the sentence shows."""
 
@@ -117,7 +117,8 @@ class Match:
 
 
 def _reason(kind: str, code: str, **params) -> Reason:
-    return Reason(kind, code, tuple(sorted(params.items())))
+    items = tuple(params.items())
+    return Reason(kind, code, tuple(sorted(items)) if len(items) > 1 else items)
 
 
 def _margin(limit, needed) -> float:
@@ -192,23 +193,34 @@ def _check_limits(candidate: Candidate, need: Need, reasons: list[Reason]) -> li
     return margins
 
 
-def _check_time(candidate: Candidate, need: Need, reasons: list[Reason], now: datetime
-                ) -> tuple[float, float]:
-    """Free time and lead time; returns (lead time score, idle score)."""
+class _Window(NamedTuple):
+    """What ``_check_time`` needs of the step, computed once per ranking."""
+
+    hours: float
+    window_hours: float
+    latest_start: datetime
+
+
+def _window(need: Need) -> _Window:
     hours = float(need.needed_hours)
-    window_hours = max((need.end - need.start).total_seconds() / 3600, 1e-9)
-    if candidate.free_hours + 1e-9 < hours:
-        reasons.append(_reason("missing", "free_time", free=round(candidate.free_hours, 1),
-                               needed=hours))
+    return _Window(hours, max((need.end - need.start).total_seconds() / 3600, 1e-9),
+                   need.end - timedelta(hours=hours))
+
+
+def _check_time(candidate: Candidate, need: Need, window: _Window, reasons: list[Reason],
+                now: datetime) -> tuple[float, float]:
+    """Free time and lead time; returns (lead time score, idle score)."""
+    hours, window_hours = window.hours, window.window_hours
+    free = candidate.free_hours
+    if free + 1e-9 < hours:
+        reasons.append(_reason("missing", "free_time", free=round(free, 1), needed=hours))
     elif candidate.longest_free_hours + 1e-9 < hours:
-        reasons.append(_reason("tight", "free_time", free=round(candidate.free_hours, 1),
-                               needed=hours, longest=round(candidate.longest_free_hours, 1)))
+        reasons.append(_reason("tight", "free_time", free=round(free, 1), needed=hours,
+                               longest=round(candidate.longest_free_hours, 1)))
     else:
-        reasons.append(_reason("fit", "free_time", free=round(candidate.free_hours, 1),
-                               needed=hours))
+        reasons.append(_reason("fit", "free_time", free=round(free, 1), needed=hours))
     earliest = max(need.start, now + timedelta(days=candidate.lead_time_days))
-    latest_start = need.end - timedelta(hours=hours)
-    if earliest > latest_start:
+    if earliest > window.latest_start:
         reasons.append(_reason("missing", "lead_time", days=candidate.lead_time_days))
         lead = 0.0
     else:
@@ -216,7 +228,7 @@ def _check_time(candidate: Candidate, need: Need, reasons: list[Reason], now: da
         lead = 1.0 - lost / window_hours
         if candidate.lead_time_days:
             reasons.append(_reason("info", "lead_time", days=candidate.lead_time_days))
-    return max(0.0, min(1.0, lead)), max(0.0, min(1.0, candidate.free_hours / window_hours))
+    return max(0.0, min(1.0, lead)), max(0.0, min(1.0, free / window_hours))
 
 
 def _distance_score(candidate: Candidate, need: Need, reasons: list[Reason]) -> float:
@@ -240,7 +252,9 @@ def _reputation_score(candidate: Candidate, reasons: list[Reason]) -> float:
     return (shrunk - 1) / 4
 
 
-def _price_scores(candidates: Sequence[Candidate], need: Need) -> dict[int, float]:
+def _price_scores(candidates: Sequence[Candidate], need: Need
+                  ) -> tuple[dict[int, float], dict[int, int | None]]:
+    """Each candidate's price score and estimated price, by resource id."""
     prices = {c.resource_id: estimate_price(c, need) for c in candidates}
     known = [p for p in prices.values() if p is not None]
     high, low = (max(known), min(known)) if known else (0, 0)
@@ -255,21 +269,23 @@ def _price_scores(candidates: Sequence[Candidate], need: Need) -> dict[int, floa
             scores[rid] = (high - price) / (high - low)
         else:
             scores[rid] = 1.0
-    return scores
+    return scores, prices
 
 
 def rank(need: Need, candidates: Iterable[Candidate], *, now: datetime) -> list[Match]:
     """Every candidate that fails at most one hard filter, best first: full matches by score,
     then near misses by score."""
     candidates = list(candidates)
-    price_scores = _price_scores(candidates, need)
+    price_scores, prices = _price_scores(candidates, need)
+    window = _window(need)
+    order = {"missing": 0, "tight": 1, "fit": 2, "info": 3}
     matches = []
     for candidate in candidates:
         reasons: list[Reason] = []
         margins = _check_limits(candidate, need, reasons)
-        lead, idle = _check_time(candidate, need, reasons, now)
+        lead, idle = _check_time(candidate, need, window, reasons, now)
         distance = _distance_score(candidate, need, reasons)
-        price = estimate_price(candidate, need)
+        price = prices[candidate.resource_id]
         if price is None:
             reasons.append(_reason("info", "price_unknown"))
         elif need.budget_cents:
@@ -288,8 +304,7 @@ def rank(need: Need, candidates: Iterable[Candidate], *, now: datetime) -> list[
             "idle": idle,
         }
         score = 100 * sum(WEIGHTS[k] * v for k, v in components.items())
-        order = {"missing": 0, "tight": 1, "fit": 2, "info": 3}
-        reasons.sort(key=lambda r: order[r.kind])
+        reasons.sort(key=lambda r: order[r[0]])
         matches.append(Match(
             candidate=candidate, score=round(score, 1), near_miss=bool(missing),
             reasons=tuple(reasons), estimated_price_cents=price,

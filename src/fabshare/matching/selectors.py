@@ -23,6 +23,7 @@ from django.db.models import (
     BooleanField,
     Case,
     F,
+    FilteredRelation,
     FloatField,
     Func,
     IntegerField,
@@ -38,10 +39,9 @@ from fabshare.availability.selectors import resources_with_free_time
 from fabshare.catalog.models import (
     Capability,
     CapabilityMaterial,
-    Process,
     Resource,
 )
-from fabshare.catalog.selectors import process_descendants
+from fabshare.catalog.selectors import process_descendants, process_parents
 from fabshare.core.geo import chord_for_km, km_for_chord, unit_vector
 from fabshare.demand.models import CapacityRequest, RequestStep
 from fabshare.demand.selectors import open_requests_for_providers
@@ -49,7 +49,6 @@ from fabshare.matching import ranking
 from fabshare.matching.models import SearchEntry
 from fabshare.network.models import (
     Membership,
-    NetworkMembership,
     NetworkMembershipStatus,
     Organization,
 )
@@ -256,11 +255,15 @@ def audiences_of(user) -> list[str] | None:
         return ["*"]
     if user.is_superuser:
         return None
-    orgs = list(Membership.objects.filter(user=user).values_list("organization_id", flat=True))
-    networks = NetworkMembership.objects.filter(
-        organization_id__in=orgs, status=NetworkMembershipStatus.APPROVED).values_list(
-        "network_id", flat=True).distinct()
-    return ["*", *(f"o{pk}" for pk in orgs), *(f"n{pk}" for pk in networks)]
+    approved = FilteredRelation("organization__network_memberships", condition=Q(
+        organization__network_memberships__status=NetworkMembershipStatus.APPROVED))
+    tokens = {"*"}
+    for org, network in Membership.objects.filter(user=user).annotate(
+            approved=approved).values_list("organization_id", "approved__network_id"):
+        tokens.add(f"o{org}")
+        if network is not None:
+            tokens.add(f"n{network}")
+    return sorted(tokens)
 
 
 ENTRY_FIELDS = ("capability_id", "resource_id", "envelope_x_mm", "envelope_y_mm",
@@ -403,7 +406,7 @@ def _candidates(step: RequestStep, *, user, now: datetime, resources: QuerySet |
     ids = [r["resource_id"] for r in chosen]
     loaded = matched_resources(ids)
     free = {
-        r["resource"]: r for r in resources_with_free_time(
+        r["resource"]: (r["free_total"], r["free_longest"]) for r in resources_with_free_time(
             start=need.start, end=need.end, resources=Resource.objects.filter(pk__any_of=ids))
     }
     org_ids = {loaded[rid].organization_id for rid in ids}
@@ -418,8 +421,8 @@ def _candidates(step: RequestStep, *, user, now: datetime, resources: QuerySet |
     for row in chosen:
         resource = loaded[row["resource_id"]]
         rid, org = resource.pk, resource.organization_id
+        total, run = free.get(rid, (timedelta(), timedelta()))
         held = certs_by_org.get(org, set()) | certs_by_resource.get(rid, set())
-        slot = free.get(rid)
         rating, count = reputation.get(org, (None, 0))
         handles, material_thickness = materials.get(row["capability_id"], (None, None))
         candidates.append(ranking.Candidate(
@@ -430,8 +433,8 @@ def _candidates(step: RequestStep, *, user, now: datetime, resources: QuerySet |
             material_thickness_mm=material_thickness,
             missing_certification_ids=frozenset(need.certification_ids - held),
             distance_km=row["distance"],
-            free_hours=slot["free_total"].total_seconds() / 3600 if slot else 0.0,
-            longest_free_hours=slot["free_longest"].total_seconds() / 3600 if slot else 0.0,
+            free_hours=total.total_seconds() / 3600,
+            longest_free_hours=run.total_seconds() / 3600,
             price_per_hour_cents=resource.price_per_hour_cents,
             minimum_booking_hours=resource.minimum_booking_hours or Decimal(0),
             lead_time_days=resource.lead_time_days, rating=rating, review_count=count,
@@ -474,7 +477,7 @@ def inbox_for(user, *, now: datetime | None = None, limit: int = 50) -> list[Inb
                     .values_list("process_id", flat=True))
     if not processes:
         return []
-    parent_of = dict(Process.objects.values_list("pk", "parent_id"))
+    parent_of = process_parents()
     ancestors = set()
     for pk in processes:  # a step for "cutting" is served by a "laser cutting" capability
         node = pk
