@@ -16,8 +16,8 @@ from django.utils import timezone
 from fabshare.availability.models import FreeSlot
 from fabshare.bookings import services
 from fabshare.bookings.models import Booking, Status
-from fabshare.catalog.models import Resource
-from fabshare.demand.models import CapacityRequest, RequestStatus
+from fabshare.catalog.models import MaterialFamily, Process, Resource
+from fabshare.demand.models import CapacityRequest, RequestStatus, RequestStep
 from fabshare.network.demo import DemoContext
 from fabshare.network.models import Role
 
@@ -126,6 +126,12 @@ def seed(ctx: DemoContext) -> None:
         title="Laser-cut and milled gripper housings", status=RequestStatus.OPEN,
         description="120 housings in aluminium, cut and milled, within three weeks.",
         opened_at=now)
+    aluminium = MaterialFamily.objects.get(code="aluminium")
+    for position, (process, hours) in enumerate((("laser-cutting", 4), ("milling", 12)), 1):
+        RequestStep.objects.create(request=wanted, position=position, quantity=120,
+                                   process=Process.objects.get(code=process),
+                                   material_family=aluminium, estimated_hours=hours,
+                                   thickness_mm=6)
     later = _free_periods(machine, 6, periods[-1][1], 1)
     if later:
         services.offer_create(actor=admin, request=wanted, resource=machine, start=later[0][0],
