@@ -2,14 +2,27 @@ from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
+# What a resource's search entries hold of it (a save of other fields leaves them as they are).
+RESOURCE_FIELDS = {"visibility", "is_active", "site", "site_id", "organization",
+                   "organization_id"}
 
-def _refresh_resource(sender, instance, raw=False, **kwargs):
-    """A capability or resource changed: rebuild that resource's search entries."""
+
+def _refresh_capability(sender, instance, raw=False, **kwargs):
+    """A capability changed: rebuild its resource's search entries."""
     if raw:
         return
     from fabshare.matching.services import search_entries_refresh
 
-    search_entries_refresh(resource_ids=[getattr(instance, "resource_id", instance.pk)])
+    search_entries_refresh(resource_ids=[instance.resource_id])
+
+
+def _refresh_resource(sender, instance, raw=False, update_fields=None, **kwargs):
+    """A resource changed where it matters to its search entries: rebuild them."""
+    if raw or (update_fields is not None and not RESOURCE_FIELDS & set(update_fields)):
+        return
+    from fabshare.matching.services import search_entries_refresh
+
+    search_entries_refresh(resource_ids=[instance.pk])
 
 
 def _refresh_partners(sender, instance, action, reverse, pk_set, **kwargs):
@@ -45,7 +58,7 @@ class MatchingConfig(AppConfig):
         from fabshare.catalog.models import Capability, Resource
         from fabshare.network.models import NetworkMembership, Site
 
-        post_save.connect(_refresh_resource, sender=Capability, dispatch_uid="search-cap")
+        post_save.connect(_refresh_capability, sender=Capability, dispatch_uid="search-cap")
         post_save.connect(_refresh_resource, sender=Resource, dispatch_uid="search-res")
         post_save.connect(_refresh_organization, sender=Site, dispatch_uid="search-site")
         post_delete.connect(_refresh_organization, sender=Site, dispatch_uid="search-site-del")
