@@ -223,8 +223,8 @@ def delay_p95(broker: Mosquitto, keys, n: int, rate: float) -> tuple[float, floa
 
     def on_stored(batch):
         now = time.perf_counter()
-        for message in batch:
-            delays.append(now - sent[json.loads(message.payload)["id"]])
+        for _generation, _mid, _topic, payload in batch:
+            delays.append(now - sent[json.loads(payload)["id"]])
 
     worker.on_stored = on_stored
     stop = threading.Event()

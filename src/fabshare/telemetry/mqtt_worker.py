@@ -39,6 +39,8 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 from paho.mqtt.subscribeoptions import SubscribeOptions
 
+from fabshare.telemetry.mqtt_client import BufferedClient
+
 log = logging.getLogger("fabshare.telemetry.mqtt")
 
 DEFAULT_TOPIC = "fabshare/machines/+/state"
@@ -82,8 +84,8 @@ class MqttIngest:
         self.generation = 0  # connections so far: a message is acknowledged on its own
         self._topic_keys: dict[str, str] = {}
         self.on_stored = None  # called with each batch once it is committed (benchmarks)
-        self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=options.client_id,
-                                  protocol=mqtt.MQTTv5, manual_ack=True)
+        self.client = BufferedClient(CallbackAPIVersion.VERSION2, client_id=options.client_id,
+                                     protocol=mqtt.MQTTv5, manual_ack=True)
         if options.username:
             self.client.username_pw_set(options.username, options.password)
         if options.tls:
@@ -92,6 +94,7 @@ class MqttIngest:
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
+        self.client.on_raw_message = self._on_raw_message
         self.client.on_subscribe = self._on_subscribe
 
     # --- network thread ---------------------------------------------------------------------
@@ -120,8 +123,18 @@ class MqttIngest:
         self.connected.clear()
         log.warning("disconnected from the broker (%s); reconnecting", reason_code)
 
-    def _on_message(self, client, userdata, message):
-        self.inbox.put((self.generation, message))
+    # A message in the inbox: (connection generation, packet id or 0 for QoS 0, topic, payload).
+
+    def _on_raw_message(self, mid: int, topic: bytes, payload: bytes) -> None:
+        self.inbox.put((self.generation, mid, topic, payload))
+
+    def _on_message(self, client, userdata, message):  # what the light path leaves to paho
+        try:
+            topic = message.topic.encode()
+        except UnicodeDecodeError:  # no link by topic: the payload must name it
+            topic = b""
+        self.inbox.put((self.generation, message.mid if message.qos else 0, topic,
+                        message.payload))
 
     # --- main thread ------------------------------------------------------------------------
 
@@ -171,17 +184,18 @@ class MqttIngest:
             stop.wait(min(deadline - now, self.options.batch_wait))
         return batch
 
-    def _key(self, topic: str) -> str:
+    def _key(self, topic: bytes) -> str:
         key = self._topic_keys.get(topic)
         if key is None:
-            key = self._topic_keys[topic] = key_from_topic(topic) or self.topics.get(topic, "")
+            text = topic.decode("utf-8", errors="replace")
+            key = self._topic_keys[topic] = key_from_topic(text) or self.topics.get(text, "")
         return key
 
     def _ack(self, batch: list) -> None:
         """PUBACK every QoS 1 message of the batch that came on the current connection, as one
         write: the packets are the ones ``client.ack`` sends, joined in one buffer."""
         generation = self.generation
-        mids = [m.mid for g, m in batch if g == generation and m.qos == 1]
+        mids = [mid for g, mid, _topic, _payload in batch if g == generation and mid]
         if not mids or not self.connected.is_set():
             return
         queue_packet = getattr(self.client, "_packet_queue", None)
@@ -200,7 +214,7 @@ class MqttIngest:
         from fabshare.telemetry.ingest import Incoming, store
 
         key = self._key
-        items = [Incoming(m.payload, "mqtt", key(m.topic)) for _g, m in batch]
+        items = [Incoming(payload, "mqtt", key(topic)) for _g, _mid, topic, payload in batch]
         while True:
             try:
                 store(items, links=links)
@@ -210,7 +224,7 @@ class MqttIngest:
                 close_old_connections()
                 time.sleep(1)
         if self.on_stored is not None:
-            self.on_stored([m for _g, m in batch])
+            self.on_stored(batch)
         self._ack(batch)
         self.stored += len(batch)
 
