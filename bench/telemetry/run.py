@@ -115,7 +115,9 @@ def preload(port: int, keys: list[str], n: int, tag: str) -> float:
 
 
 class BareSubscriber:
-    """Counts messages: the same MQTT 5 persistent session and QoS 1 as the worker."""
+    """Counts messages: a plain ``paho.mqtt.client.Client`` (paho's own receive path,
+    acknowledging each message itself) with the worker's MQTT 5 persistent session and QoS 1.
+    It stands for "a bare subscriber": deliberately not the worker's BufferedClient."""
 
     def __init__(self, port: int):
         self.count = 0
@@ -180,7 +182,11 @@ def wait_log(path: Path, text: str, count: int = 1, timeout: float = 60):
     raise TimeoutError(f"{path}: no {text!r}")
 
 
-def workers_rate(broker: Mosquitto, keys, n: int, workers: int, tmp: Path) -> float:
+def workers_rate(broker: Mosquitto, keys, n: int, workers: int, tmp: Path
+                 ) -> tuple[float, float]:
+    """Messages/s from the first worker's connection to the broker until all ``n`` are stored
+    (the sustained rate, timed like the bare subscriber), and from the start of the worker
+    processes (with their ~1 s of Python and Django start-up)."""
     reset_messages()
     group = "bench" if workers > 1 else ""
     logs = [tmp / f"w{workers}-{i}.log" for i in range(workers)]
@@ -194,22 +200,30 @@ def workers_rate(broker: Mosquitto, keys, n: int, workers: int, tmp: Path) -> fl
         proc.terminate()
         proc.wait()
     preload(broker.port, keys, n, f"w{workers}-")
+    connected_before = [path.read_text().count("connected to") for path in logs]
     t0 = time.perf_counter()
     procs = [worker_process(broker.port, ids[i], group, logs[i]) for i in range(workers)]
     deadline = time.monotonic() + 900
+    t_connected = None
+    while t_connected is None and time.monotonic() < deadline:  # polled every 5 ms
+        if any(path.read_text().count("connected to") > before
+               for path, before in zip(logs, connected_before, strict=True)):
+            t_connected = time.perf_counter()
+        else:
+            time.sleep(0.005)
     count = 0
     while time.monotonic() < deadline:
         count = stored()
         if count >= n:
             break
         time.sleep(0.05)
-    elapsed = time.perf_counter() - t0
+    t_end = time.perf_counter()
     for proc in procs:
         proc.terminate()
         proc.wait()
     if count != n:
         raise RuntimeError(f"{workers} worker(s): stored {count} of {n}")
-    return n / elapsed
+    return n / (t_end - t_connected), n / (t_end - t0)
 
 
 def delay_p95(broker: Mosquitto, keys, n: int, rate: float) -> tuple[float, float]:
@@ -262,18 +276,18 @@ def main() -> None:
     tmp.mkdir(parents=True, exist_ok=True)
     keys = setup_database(args.links)
     broker = Mosquitto().start()
-    bare = one = two = float("nan")
+    bare = one = two = one_start = two_start = float("nan")
     try:
         if not args.delay_only:
             log("bare subscriber …")
             bare = bare_rate(broker, keys, args.messages)
             log(f"  {bare:,.0f} msg/s")
             log("one worker …")
-            one = workers_rate(broker, keys, args.messages, 1, tmp)
-            log(f"  {one:,.0f} msg/s")
+            one, one_start = workers_rate(broker, keys, args.messages, 1, tmp)
+            log(f"  {one:,.0f} msg/s ({one_start:,.0f} with start-up)")
             log("two workers …")
-            two = workers_rate(broker, keys, args.messages, 2, tmp)
-            log(f"  {two:,.0f} msg/s")
+            two, two_start = workers_rate(broker, keys, args.messages, 2, tmp)
+            log(f"  {two:,.0f} msg/s ({two_start:,.0f} with start-up)")
         log("delay …")
         p95, p50 = delay_p95(broker, keys, args.delay_messages, args.rate)
     finally:
@@ -282,11 +296,12 @@ def main() -> None:
     load = os.getloadavg()[0]
     print(f"# MQTT → PostgreSQL ingest ({args.messages:,} QoS 1 messages, {args.links} links, "
           f"{cores} cores, load {load:.1f})\n")
-    print("| consumer | messages/s | vs bare subscriber |")
-    print("| --- | ---: | ---: |")
-    print(f"| bare subscriber (counts only) | {bare:,.0f} | 100 % |")
-    print(f"| 1 ingest worker | {one:,.0f} | {one / bare:.0%} |")
-    print(f"| 2 ingest workers ($share) | {two:,.0f} | {two / bare:.0%} |")
+    print("| consumer | messages/s from connection | vs bare subscriber "
+          "| messages/s with process start-up |")
+    print("| --- | ---: | ---: | ---: |")
+    print(f"| bare subscriber (plain paho, counts only) | {bare:,.0f} | 100 % | |")
+    print(f"| 1 ingest worker | {one:,.0f} | {one / bare:.0%} | {one_start:,.0f} |")
+    print(f"| 2 ingest workers ($share) | {two:,.0f} | {two / bare:.0%} | {two_start:,.0f} |")
     print(f"\nDelay publish → stored (paced {args.rate:,.0f} msg/s, {args.delay_messages:,} "
           f"messages): p50 {p50:.0f} ms, p95 {p95:.0f} ms")
 
