@@ -5,10 +5,12 @@ all in the same run against the same broker; and the p95 delay from publish to s
 Throughput is measured on a backlog, so the publisher's speed does not limit it: the consumer's
 persistent session is created, the consumer stops, N QoS 1 messages (the documented JSON
 payload, ``--links`` machines) are published into its queue, then the consumer starts again
-and the clock runs until all N are counted (bare subscriber) or stored (workers: separate
-``fabshare ingest mqtt`` processes; two workers share a ``$share`` group). Delay: a worker in
-this process stores a paced stream (``--rate`` msg/s); the delay of a message is the time from
-just before its publish to just after the commit of the batch holding it.
+and the clock runs from its connection until all N are counted (bare subscriber: a plain paho
+client) or stored (workers: separate ``fabshare ingest mqtt`` processes; two workers share a
+``$share`` group; their rate including process start-up is printed too). Delay: a worker in
+this process, storing in a child process as the command does, stores a paced stream
+(``--rate`` msg/s); the delay of a message is the time from just before its publish to just
+after the commit of the batch holding it.
 
 Needs PostgreSQL (``DATABASE_URL``, default postgres://postgres@127.0.0.1:5432/
 fabshare_telemetry_bench; the database is created and migrated) and ``mosquitto``.
@@ -227,13 +229,14 @@ def workers_rate(broker: Mosquitto, keys, n: int, workers: int, tmp: Path
 
 
 def delay_p95(broker: Mosquitto, keys, n: int, rate: float) -> tuple[float, float]:
-    from fabshare.telemetry.mqtt_worker import MqttIngest, MqttOptions
+    from fabshare.telemetry.mqtt_worker import MqttIngest, MqttOptions, StoreProcess
 
     reset_messages()
     sent: dict[str, float] = {}
     delays: list[float] = []
+    # Built as `fabshare ingest mqtt` builds it: storing in a child process.
     worker = MqttIngest(MqttOptions(port=broker.port, client_id="bench-delay",
-                                    batch_wait=0.05))
+                                    batch_wait=0.05), StoreProcess())
 
     def on_stored(batch):
         now = time.perf_counter()
