@@ -226,3 +226,62 @@ def test_no_message_is_lost_or_doubled_across_broker_and_worker_restarts(machine
     assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
     assert MachineLink.objects.get(pk=machine.pk).accepted_count == total
     assert not RejectedMessage.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="the worker runs in its own process and needs a shared database")
+def test_the_worker_exits_when_its_store_process_dies_and_a_restart_loses_nothing(
+        machine, mosquitto, tmp_path):
+    """``fabshare ingest mqtt`` stores in a child process. When that child is killed the worker
+    exits with an error; what it had not acknowledged comes again to the next start, and
+    every message is stored exactly once."""
+    import re
+
+    settings = connection.settings_dict
+    url = (f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@{settings['HOST']}:"
+           f"{settings['PORT'] or 5432}/{settings['NAME']}")
+    env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "INFO",
+           "FABSHARE_VAR_DIR": str(tmp_path)}
+    log = tmp_path / "worker.log"
+    command = [sys.executable, "-m", "fabshare.cli", "ingest", "mqtt", "--port",
+               str(mosquitto.port), "--client-id", "store-death", "--batch-wait", "0.05"]
+
+    def start_worker():
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=open(log, "ab"))  # noqa: SIM115
+        wait_until(lambda: log.read_text().count("subscribed") > starts, 60,
+                   "the subscription")
+        return process
+
+    def stored():
+        return StateMessage.objects.filter(link=machine).count()
+
+    starts = 0
+    worker = start_worker()
+    starts = 1
+    child = int(re.findall(r"store process (\d+) ready", log.read_text())[-1])
+    publisher = Publisher(mosquitto.port, client_id="store-death-publisher")
+    total = 4000
+    start = datetime.now(UTC) - timedelta(hours=2)  # one a second: all in the past
+    try:
+        for i in range(total):
+            if i == total // 2:
+                os.kill(child, signal.SIGKILL)  # maybe while it holds a batch
+                assert worker.wait(timeout=30) != 0
+                assert "the store process ended" in log.read_text()
+            publisher.publish(machine.mqtt_topic, message(
+                machine.key, ["running", "idle"][i % 2],
+                (start + timedelta(seconds=i)).timestamp(), f"sd-{i}"))
+        publisher.wait_all()
+        assert stored() < total  # the second half waits in the session
+        worker = start_worker()
+        wait_until(lambda: stored() >= total, 60, lambda: f"{total} stored ({stored()})")
+        time.sleep(1)  # redeliveries still in flight would show up as extra rows
+    finally:
+        publisher.close()
+        worker.terminate()
+        worker.wait(timeout=20)
+    assert stored() == total and not RejectedMessage.objects.exists()
+    assert set(StateMessage.objects.filter(link=machine).values_list("key", flat=True)) == {
+        f"i:sd-{i}" for i in range(total)}
+    assert MachineLink.objects.get(pk=machine.pk).accepted_count == total

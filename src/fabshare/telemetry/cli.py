@@ -35,20 +35,29 @@ def ingest_main(argv: list[str]) -> int:
     m.add_argument("--session-expiry", type=int, default=7 * 24 * 3600, help="seconds")
     m.add_argument("--batch-size", type=int, default=20000)
     m.add_argument("--batch-wait", type=float, default=0.2, help="seconds")
+    m.add_argument("--store-in-thread", action="store_true",
+                   help="store in the receiving process instead of a child process")
     o = sub.add_parser("opcua", help="subscribe to the OPC UA servers of the OPC UA links")
     o.add_argument("--link", action="append", default=[], help="only these link keys")
     o.add_argument("--batch-wait", type=float, default=0.5, help="seconds")
     o.add_argument("--max-backoff", type=float, default=30.0, help="seconds")
     args = parser.parse_args(argv)
+    store_process = None
+    if args.transport == "mqtt" and not args.store_in_thread:
+        from fabshare.telemetry.mqtt_worker import StoreProcess
+
+        # Started before this process sets up Django, so both start up at the same time.
+        store_process = StoreProcess()
     _setup()
     if args.transport == "mqtt":
         from fabshare.telemetry.mqtt_worker import MqttOptions, run
 
-        run(MqttOptions(host=args.host, port=args.port, client_id=args.client_id,
-                        group=args.group, topic=args.topic, username=args.username,
-                        password=args.password, tls=args.tls,
-                        session_expiry=args.session_expiry, batch_size=args.batch_size,
-                        batch_wait=args.batch_wait))
+        options = MqttOptions(host=args.host, port=args.port, client_id=args.client_id,
+                              group=args.group, topic=args.topic, username=args.username,
+                              password=args.password, tls=args.tls,
+                              session_expiry=args.session_expiry,
+                              batch_size=args.batch_size, batch_wait=args.batch_wait)
+        run(options, store_process=store_process)
     else:
         from fabshare.telemetry.opcua_worker import OpcuaOptions, run
 

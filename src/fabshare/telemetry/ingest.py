@@ -222,14 +222,16 @@ _NULL = "\\N"
 _ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _copy_messages(rows, now: datetime) -> str:
+_INCOMING = "link_id, key, ts, state, raw_state, good, scrap"  # received_at: one parameter
+
+
+def _copy_messages(rows) -> str:
     """Message rows in COPY's text format (psycopg's ``write_row`` costs several times more
     per row). Keys and raw states are the machine's text: escaped; the rest are ours."""
-    received = now.isoformat()
     return "".join([
         f"{link_id}\t{key.translate(_ESCAPE)}\t{ts.isoformat()}\t{state}\t"
         f"{raw.translate(_ESCAPE)}\t{_NULL if good is None else good}\t"
-        f"{_NULL if scrap is None else scrap}\t{received}\n"
+        f"{_NULL if scrap is None else scrap}\n"
         for link_id, key, ts, state, raw, good, scrap, _now in rows])
 
 
@@ -272,18 +274,19 @@ def _store_postgresql(rows: list[tuple], last_payload: dict[int, str],
                 cursor.execute(
                     "CREATE TEMP TABLE IF NOT EXISTS telemetry_incoming (link_id bigint, "
                     "key varchar(66), ts timestamptz, state varchar(12), "
-                    "raw_state varchar(64), good integer, scrap integer, "
-                    "received_at timestamptz) ON COMMIT DELETE ROWS")
+                    "raw_state varchar(64), good integer, scrap integer) "
+                    "ON COMMIT DELETE ROWS")
                 # Only a committed CREATE lasts; until then it is issued again.
                 transaction.on_commit(lambda: setattr(connection, "_telemetry_incoming", raw))
             with cursor.cursor.copy(
-                    f"COPY telemetry_incoming ({_COLUMNS}) FROM STDIN") as copy:
-                copy.write(_copy_messages(unique.values(), now))
+                    f"COPY telemetry_incoming ({_INCOMING}) FROM STDIN") as copy:
+                copy.write(_copy_messages(unique.values()))
             # The new rows come back as keys (the batch has their times): no timestamps to
             # decode for them.
             cursor.execute(
-                f"WITH ins AS (INSERT INTO {table} ({_COLUMNS}) SELECT {_COLUMNS} "  # noqa: S608
-                f"FROM telemetry_incoming ON CONFLICT (link_id, key) DO NOTHING "
+                f"WITH ins AS (INSERT INTO {table} ({_COLUMNS}) "  # noqa: S608
+                f"SELECT {_INCOMING}, %s FROM telemetry_incoming "
+                f"ON CONFLICT (link_id, key) DO NOTHING "
                 f"RETURNING link_id, key, ts), "
                 f"firsts AS (SELECT link_id, min(ts) AS since FROM ins GROUP BY link_id) "
                 f"SELECT 0, link_id, key, NULL::timestamptz, NULL FROM ins "
@@ -292,7 +295,7 @@ def _store_postgresql(rows: list[tuple], last_payload: dict[int, str],
                 f"WHERE link_id = f.link_id AND start <= f.since ORDER BY start DESC LIMIT 2) i "
                 f"UNION ALL SELECT 2, f.link_id, NULL, m.ts, m.state FROM firsts f "
                 f"CROSS JOIN LATERAL (SELECT ts, state FROM {table} WHERE link_id = f.link_id "
-                f"AND ts >= f.since OFFSET 0) m")
+                f"AND ts >= f.since OFFSET 0) m", [now])
             for kind, link_id, key, ts, state in cursor.fetchall():
                 if kind == 0:
                     row = unique[link_id, key]

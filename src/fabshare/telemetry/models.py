@@ -84,7 +84,10 @@ class MachineLink(TimeStampedModel):
 class StateMessage(models.Model):
     """An accepted message, stored once: (link, key) is unique, so a repeat changes nothing."""
 
-    link = models.ForeignKey(MachineLink, on_delete=models.CASCADE, related_name="messages")
+    # No index of its own: the unique (link, key) and the (link, ts) index lead with the link,
+    # and every message on the ingest path would pay for a third one.
+    link = models.ForeignKey(MachineLink, on_delete=models.CASCADE, related_name="messages",
+                             db_index=False)
     key = models.CharField(max_length=66)
     ts = models.DateTimeField()
     state = models.CharField(max_length=12, choices=State.choices)
@@ -105,7 +108,8 @@ class StateInterval(models.Model):
     """Derived from the messages: the machine was in ``state`` from start to end (end empty:
     still is)."""
 
-    link = models.ForeignKey(MachineLink, on_delete=models.CASCADE, related_name="intervals")
+    link = models.ForeignKey(MachineLink, on_delete=models.CASCADE, related_name="intervals",
+                             db_index=False)  # the (link, start) index serves it
     start = models.DateTimeField()
     end = models.DateTimeField(null=True)
     state = models.CharField(max_length=12, choices=State.choices)
