@@ -122,8 +122,10 @@ def payloads(keys: list[str], n: int, tag: str):
 def preload(port: int, keys: list[str], n: int, tag: str) -> float:
     publisher = Publisher(port, client_id=f"bench-pub-{tag}")
     t0 = time.perf_counter()
-    for topic, body in payloads(keys, n, tag):
+    for i, (topic, body) in enumerate(payloads(keys, n, tag), 1):
         publisher.publish(topic, body)
+        if i % 50_000 == 0:  # packet ids wrap at 65 535: let the broker acknowledge first
+            publisher.wait_all(timeout=600)
     publisher.wait_all(timeout=600)
     publisher.close()
     return n / (time.perf_counter() - t0)

@@ -218,3 +218,25 @@ def test_text_postgresql_cannot_hold_is_rejected_and_the_batch_goes_on(world, ma
     assert set(StateMessage.objects.filter(link=machine).values_list("key", "raw_state")) == {
         ("i:tab\\\tid", "a\\b"), ("i:fine", "running")}
     assert "\ufffd" in RejectedMessage.objects.get(reason="malformed").payload
+
+
+def test_messages_of_a_link_deleted_meanwhile_are_rejected_not_orphaned(world, machine,
+                                                                        at_now):
+    """The worker's cache still knows the link; the database no longer does. Messages and
+    intervals have no foreign-key constraint (the batch locks its links instead), so the
+    batch must notice the deletion itself."""
+    from fabshare.telemetry.ingest import LinkCache
+
+    cache = LinkCache()
+    t = NOW - timedelta(hours=1)
+    store([msg(machine, "running", t, "a")], links=cache)
+    assert StateMessage.objects.filter(link=machine).count() == 1
+    link_id = machine.pk
+    services.link_delete(actor=world.admin, link=machine)
+    assert not StateMessage.objects.filter(link_id=link_id).exists()  # deleted with the link
+    result = store([msg(machine, "idle", t + timedelta(minutes=5), "b")], links=cache)
+    assert result.accepted == 0
+    assert [reason for _i, reason, _d in result.rejected] == ["unknown_link"]
+    assert not StateMessage.objects.filter(link_id=link_id).exists()
+    assert not StateInterval.objects.filter(link_id=link_id).exists()
+    assert RejectedMessage.objects.filter(reason="unknown_link", link=None).count() == 1

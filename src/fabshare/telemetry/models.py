@@ -85,9 +85,12 @@ class StateMessage(models.Model):
     """An accepted message, stored once: (link, key) is unique, so a repeat changes nothing."""
 
     # No index of its own: the unique (link, key) and the (link, ts) index lead with the link,
-    # and every message on the ingest path would pay for a third one.
+    # and every message on the ingest path would pay for a third one. No foreign-key
+    # constraint in the database either: ingest.store locks the batch's links instead of a
+    # check per message, and deleting a link waits for that lock, then deletes its messages
+    # (apps.py).
     link = models.ForeignKey(MachineLink, on_delete=models.CASCADE, related_name="messages",
-                             db_index=False)
+                             db_index=False, db_constraint=False)
     key = models.CharField(max_length=66)
     ts = models.DateTimeField()
     state = models.CharField(max_length=12, choices=State.choices)
@@ -108,8 +111,9 @@ class StateInterval(models.Model):
     """Derived from the messages: the machine was in ``state`` from start to end (end empty:
     still is)."""
 
+    # The (link, start) index serves it; no constraint in the database (see StateMessage).
     link = models.ForeignKey(MachineLink, on_delete=models.CASCADE, related_name="intervals",
-                             db_index=False)  # the (link, start) index serves it
+                             db_index=False, db_constraint=False)
     start = models.DateTimeField()
     end = models.DateTimeField(null=True)
     state = models.CharField(max_length=12, choices=State.choices)
