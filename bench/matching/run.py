@@ -716,11 +716,13 @@ def sizes() -> list[tuple[str, int, int]]:
 
     from fabshare.availability.models import FreeSlot
     from fabshare.catalog.models import Capability, CapabilityMaterial, Resource
+    from fabshare.matching.models import SearchEntry
     from fabshare.network.models import Organization, Site
 
     out = []
     with connection.cursor() as cursor:
-        for model in (Organization, Site, Resource, Capability, CapabilityMaterial, FreeSlot):
+        for model in (Organization, Site, Resource, Capability, CapabilityMaterial, FreeSlot,
+                      SearchEntry):
             table = model._meta.db_table
             cursor.execute(sql.SQL("SELECT count(*), pg_total_relation_size(%s) FROM {}").format(
                 sql.Identifier(table)), [table])
