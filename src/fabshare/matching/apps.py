@@ -16,9 +16,12 @@ def _refresh_capability(sender, instance, raw=False, **kwargs):
     search_entries_refresh(resource_ids=[instance.resource_id])
 
 
-def _refresh_resource(sender, instance, raw=False, update_fields=None, **kwargs):
-    """A resource changed where it matters to its search entries: rebuild them."""
-    if raw or (update_fields is not None and not RESOURCE_FIELDS & set(update_fields)):
+def _refresh_resource(sender, instance, created=False, raw=False, update_fields=None,
+                      **kwargs):
+    """A resource changed where it matters to its search entries: rebuild them. (A new
+    resource has no capabilities yet: their saves add its entries.)"""
+    if raw or created or (update_fields is not None
+                          and not RESOURCE_FIELDS & set(update_fields)):
         return
     from fabshare.matching.services import search_entries_refresh
 
@@ -35,11 +38,11 @@ def _refresh_partners(sender, instance, action, reverse, pk_set, **kwargs):
     search_entries_refresh(resource_ids=pk_set if reverse else [instance.pk])
 
 
-def _refresh_organization(sender, instance, raw=False, **kwargs):
+def _refresh_organization(sender, instance, raw=False, created=False, **kwargs):
     """A site or a network membership changed: the organization's resources may be somewhere
     else, or seen by other networks, now."""
-    if raw:
-        return
+    if raw or (created and getattr(instance, "status", "approved") != "approved"):
+        return  # (a new pending membership changes nobody's view)
     from fabshare.matching.services import search_entries_refresh
 
     search_entries_refresh(organization_ids=[instance.organization_id])
