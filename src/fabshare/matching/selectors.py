@@ -192,7 +192,17 @@ def _failure(condition: Q) -> Case:
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
-class _Chord(Func):
+class _OnPoint(Func):
+    """An expression over a search entry's point (x, y, z)."""
+
+    def __init__(self):
+        super().__init__(F("x"), F("y"), F("z"))
+
+    def _columns(self, compiler, connection) -> list[str]:
+        return [compiler.compile(e)[0] for e in self.get_source_expressions()]
+
+
+class _Chord(_OnPoint):
     """The straight-line distance on the unit sphere between a search entry's point and a
     fixed one. On PostgreSQL the ``<->`` of two cubes, the expression the nearest-first index
     is built on, so ``ORDER BY`` walks the index; elsewhere plain arithmetic."""
@@ -200,12 +210,8 @@ class _Chord(Func):
     output_field = FloatField()
 
     def __init__(self, point: tuple[float, float, float]):
-        super().__init__(F("x"), F("y"), F("z"))
+        super().__init__()
         self.point = point
-
-    def _columns(self, compiler, connection):
-        compiled = [compiler.compile(e) for e in self.get_source_expressions()]
-        return [sql for sql, _params in compiled]
 
     def as_sql(self, compiler, connection, **extra):
         cols = self._columns(compiler, connection)
@@ -218,7 +224,7 @@ class _Chord(Func):
                 list(self.point))
 
 
-class _InCube(Func):
+class _InCube(_OnPoint):
     """The search entry's point lies in the axis-aligned cube around ``point`` with half side
     ``half``: everything within that chord distance does. On PostgreSQL a containment the
     nearest-first index answers, so a search with a radius reads only that neighbourhood."""
@@ -227,12 +233,9 @@ class _InCube(Func):
     conditional = True
 
     def __init__(self, point: tuple[float, float, float], half: float):
-        super().__init__(F("x"), F("y"), F("z"))
+        super().__init__()
         self.low = [v - half for v in point]
         self.high = [v + half for v in point]
-
-    def _columns(self, compiler, connection):
-        return [compiler.compile(e)[0] for e in self.get_source_expressions()]
 
     def as_sql(self, compiler, connection, **extra):
         cols = self._columns(compiler, connection)
@@ -390,8 +393,13 @@ def _certifications_held(org_ids: Iterable[int], resource_ids: Iterable[int]
     return by_org, by_resource
 
 
-def _candidates(step: RequestStep, *, user, now: datetime, resources: QuerySet | None
-                ) -> tuple[ranking.Need, list[ranking.Candidate], dict[int, MatchedResource]]:
+def candidates_for_step(step: RequestStep, *, user, now: datetime,
+                        resources: QuerySet | None = None
+                        ) -> tuple[ranking.Need, list[ranking.Candidate],
+                                   dict[int, MatchedResource]]:
+    """The facts about every resource that may serve ``step`` for ``user`` (see the module
+    docstring), and the resources themselves; ``resources`` narrows further (a provider's
+    own, for their inbox)."""
     need = need_of(step, now=now)
     rows = _entry_rows(step, need, user=user, resources=resources,
                        location=request_location(step.request))
@@ -442,20 +450,11 @@ def _candidates(step: RequestStep, *, user, now: datetime, resources: QuerySet |
     return need, candidates, loaded
 
 
-def candidates_for_step(step: RequestStep, *, user, now: datetime | None = None,
-                        resources: QuerySet | None = None
-                        ) -> tuple[ranking.Need, list[ranking.Candidate]]:
-    """The facts about every resource that may serve ``step`` for ``user`` (see the module
-    docstring); ``resources`` narrows further (a provider's own, for their inbox)."""
-    need, candidates, _loaded = _candidates(step, user=user, now=now or timezone.now(),
-                                            resources=resources)
-    return need, candidates
-
-
 def matches_for_step(step: RequestStep, *, user, now: datetime | None = None,
                      resources: QuerySet | None = None) -> list[MatchRow]:
     now = now or timezone.now()
-    need, candidates, loaded = _candidates(step, user=user, now=now, resources=resources)
+    need, candidates, loaded = candidates_for_step(step, user=user, now=now,
+                                                   resources=resources)
     return [MatchRow(match=m, resource=loaded[m.candidate.resource_id], step=step)
             for m in ranking.rank(need, candidates, now=now)]
 

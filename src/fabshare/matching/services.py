@@ -132,9 +132,11 @@ def alerts_check(*, now: datetime | None = None, send_digests: bool = True) -> i
     return created
 
 
+# The capability's limits, copied by name; the entry's columns in the order the SELECT gives.
+LIMITS = ("envelope_x_mm", "envelope_y_mm", "envelope_z_mm", "max_weight_kg",
+          "max_thickness_mm", "tolerance_um")
 ENTRY_COLUMNS = ("capability_id", "resource_id", "organization_id", "process_id", "x", "y",
-                 "z", "envelope_x_mm", "envelope_y_mm", "envelope_z_mm", "max_weight_kg",
-                 "max_thickness_mm", "tolerance_um", "audience")
+                 "z", *LIMITS, "audience")
 
 
 def search_entries_refresh(*, resource_ids: Iterable[int] | None = None,
@@ -166,14 +168,11 @@ def search_entries_refresh(*, resource_ids: Iterable[int] | None = None,
     capabilities = capability_model.objects.filter(scope, resource__is_active=True).order_by()
     facts = ("pk", "resource_id", "resource__organization_id", "process_id")
     point = (Cos(lat) * Cos(lon), Cos(lat) * Sin(lon), Sin(lat))
-    limits = ("envelope_x_mm", "envelope_y_mm", "envelope_z_mm", "max_weight_kg",
-              "max_thickness_mm", "tolerance_um")
-
     def token(prefix: str, field: str) -> Concat:
         return Concat(Value(prefix), Cast(field, CharField()), output_field=CharField())
 
     def rows(queryset, audience):
-        return queryset.values_list(*facts, *point, *limits, audience)
+        return queryset.values_list(*facts, *point, *LIMITS, audience)
 
     public, network, partners = (Visibility.PUBLIC, Visibility.NETWORK, Visibility.PARTNERS)
     audiences = [
