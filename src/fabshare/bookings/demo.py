@@ -121,8 +121,10 @@ def seed(ctx: DemoContext) -> None:
     # An open request with two offers to compare.
     offers = 0
     rival = ctx.organizations.get(RIVAL)
+    seeker = ctx.organizations[SEEKERS[0]]
     wanted = CapacityRequest.objects.create(
-        organization=ctx.organizations[SEEKERS[0]], created_by=founder,
+        organization=seeker, created_by=founder, max_distance_km=150,
+        site=seeker.sites.order_by("-is_main", "pk").first(),
         title="Laser-cut and milled gripper housings", status=RequestStatus.OPEN,
         description="120 housings in aluminium, cut and milled, within three weeks.",
         opened_at=now)
