@@ -129,6 +129,20 @@ def _layout(title: str, **extra) -> dict:
             "height": 280, **extra}
 
 
+# Charts of several machines: the legend goes under the plot, so long machine names never
+# squeeze the plot itself into a corner.
+LEGEND_BELOW = {"legend": {"orientation": "h", "y": -0.25, "yanchor": "top"},
+                "margin": {"l": 60, "r": 20, "t": 40, "b": 20}, "height": 360}
+
+
+def _trace_name(link: MachineLink, links: list[MachineLink]) -> str:
+    """The machine's name in a chart of several (the link's own name where it names the
+    machine already), else the link's."""
+    if len(links) == 1 or link.resource.name in link.name:
+        return link.name
+    return f"{link.resource.name} · {link.name}"
+
+
 def charts(links: list[MachineLink], *, now: datetime | None = None, days: int = 7,
            weeks: int = 6) -> Charts:
     """State timeline of the last ``days``, daily availability over the last 4 weeks and idle
@@ -140,7 +154,7 @@ def charts(links: list[MachineLink], *, now: datetime | None = None, days: int =
     start = now - timedelta(days=days)
     bars: dict[str, dict] = {}
     for link in links:
-        name = f"{link.resource.name} · {link.name}" if len(links) > 1 else link.name
+        name = _trace_name(link, links)
         for span in spans(link, start, now, now):
             trace = bars.setdefault(span.state, {
                 "type": "bar", "orientation": "h", "name": str(labels[span.state]),
@@ -156,7 +170,7 @@ def charts(links: list[MachineLink], *, now: datetime | None = None, days: int =
                                   yaxis={"automargin": True})}
     trend_traces, idle_traces = [], []
     for link in links:
-        name = f"{link.resource.name} · {link.name}" if len(links) > 1 else link.name
+        name = _trace_name(link, links)
         days_kpis = kpis(link, "day", now - timedelta(days=28), now, now)
         trend_traces.append({
             "type": "scatter", "mode": "lines+markers", "name": name,
@@ -168,9 +182,10 @@ def charts(links: list[MachineLink], *, now: datetime | None = None, days: int =
             "type": "bar", "name": name, "x": [k.label for k in week_kpis],
             "y": [round((k.elements.idle + k.elements.offline) / 3600, 1)
                   for k in week_kpis]})
+    below = LEGEND_BELOW if len(links) > 1 else {}
     trend = {"data": trend_traces, "layout": _layout(
-        _("Availability (APT/PBT) per day, %"), yaxis={"range": [0, 100]})}
+        _("Availability (APT/PBT) per day, %"), yaxis={"range": [0, 100]}, **below)}
     idle_weeks = {"data": idle_traces, "layout": _layout(
-        _("Idle hours per week (idle or switched off)"), barmode="group")}
+        _("Idle hours per week (idle or switched off)"), barmode="group", **below)}
     return Charts(timeline=timeline, trend=trend, idle_weeks=idle_weeks)
 
